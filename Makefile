@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything installs into .venv.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
+
+.PHONY: install run test test-postgres test-browser lint bench clean
+
+$(STAMP):
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt -c constraints.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py generate --scale small --if-missing
+	@echo ""
+	@echo "共建 正在 http://127.0.0.1:$(PORT) 上运行（Ctrl-C 停止）"
+	$(BIN)/gunicorn gongjian.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
+
+test: install
+	$(BIN)/python -m pytest -q
+
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gongjian} $(BIN)/python -m pytest -q
+
+test-browser: install
+	GONGJIAN_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -m browser
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var

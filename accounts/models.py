@@ -1,0 +1,33 @@
+"""Role grants: a role held by a user at a node of the party tree, covering its subtree."""
+
+from django.conf import settings
+from django.db import models
+
+from core.access import PathField, Role, ScopedQuerySet
+
+
+class RoleGrant(models.Model):
+    """A user's role at a party organisation. The grant covers the organisation's whole subtree."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants")
+    org = models.ForeignKey("orgs.PartyOrg", verbose_name="党组织", on_delete=models.CASCADE, related_name="grants")
+    org_path = PathField(editable=False)
+    role = models.PositiveSmallIntegerField("角色", choices=Role.choices)
+    is_active = models.BooleanField("有效", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    access_roles = {"view": Role.UNIT_ADMIN, "change": Role.UNIT_ADMIN}
+
+    class Meta:
+        verbose_name = "角色授权"
+        verbose_name_plural = "角色授权"
+        constraints = [models.UniqueConstraint(fields=["user", "org", "role"], name="grant_unique")]
+        indexes = [models.Index(fields=["user", "is_active"], name="grant_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.org} · {self.get_role_display()}"
+
+    def save(self, *args, **kwargs):
+        self.org_path = self.org.path
+        super().save(*args, **kwargs)

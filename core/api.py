@@ -1,0 +1,78 @@
+"""API plumbing shared by every app: the access gate as a viewset base, keyset cursor pagination."""
+
+from auditlog.context import set_actor
+from rest_framework import viewsets
+from rest_framework.pagination import BasePagination
+from rest_framework.response import Response
+
+from core.paging import keyset_page
+
+
+class KeysetPagination(BasePagination):
+    """Cursor pagination without COUNT(*): ?cursor=<opaque>&page_size=1..200."""
+
+    ordering: tuple[str, ...] = ("org_path", "id")
+    page_size = 50
+
+    def paginate_queryset(self, queryset, request, view=None):
+        size = min(max(int(request.query_params.get("page_size", self.page_size) or self.page_size), 1), 200) if (
+            request.query_params.get("page_size", "").isdigit() or not request.query_params.get("page_size")
+        ) else self.page_size
+        ordering = getattr(view, "keyset_ordering", self.ordering)
+        self.page = keyset_page(queryset, ordering, request.query_params.get("cursor"), size, count=False)
+        self.request = request
+        return self.page.rows
+
+    def get_paginated_response(self, data):
+        next_url = None
+        if self.page.next_cursor:
+            next_url = self.request.build_absolute_uri(
+                _replace_query(self.request, cursor=self.page.next_cursor)
+            )
+        return Response({"next": next_url, "results": data})
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["results"],
+            "properties": {"next": {"type": "string", "nullable": True, "format": "uri"}, "results": schema},
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {"name": "cursor", "required": False, "in": "query", "description": "上一页返回的游标", "schema": {"type": "string"}},
+            {"name": "page_size", "required": False, "in": "query", "description": "每页条数（1–200）", "schema": {"type": "integer"}},
+        ]
+
+
+def _replace_query(request, **changes) -> str:
+    params = request.query_params.copy()
+    for key, value in changes.items():
+        params[key] = value
+    return request.path + "?" + params.urlencode()
+
+
+class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    """The same gate as the pages: a row outside the user's scope does not exist (404)."""
+
+    pagination_class = KeysetPagination
+    keyset_ordering: tuple[str, ...] = ("org_path", "id")
+
+    def get_queryset(self):
+        return self.base_queryset().visible_to(self.request.user, "view")
+
+    def base_queryset(self):
+        raise NotImplementedError
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Token-authenticated requests get their user here, after the audit middleware ran.
+        self._actor_context = set_actor(request.user) if request.user.is_authenticated else None
+        if self._actor_context:
+            self._actor_context.__enter__()
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        context = getattr(self, "_actor_context", None)
+        if context:
+            context.__exit__(None, None, None)
+        return super().finalize_response(request, response, *args, **kwargs)

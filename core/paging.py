@@ -1,0 +1,67 @@
+"""Keyset pagination for pages and API alike: no OFFSET, no COUNT(*) over big tables.
+
+The ordering must match an index prefix; the page boundary is a single row-value comparison
+`(a, b) > (x, y)`, which SQLite and PostgreSQL both answer with one index range.
+"""
+
+import base64
+import json
+from dataclasses import dataclass
+
+from django.db.models import F, Value
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
+
+COUNT_CAP = 1000
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str | None
+    count_label: str
+
+
+def encode_cursor(values: list) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode()
+
+
+def decode_cursor(cursor: str | None) -> list | None:
+    if not cursor:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError):
+        return None
+    return values if isinstance(values, list) else None
+
+
+def capped_count_label(queryset) -> str:
+    """'1000+' instead of COUNT(*) over what may be millions of rows."""
+    n = queryset.order_by()[: COUNT_CAP + 1].count()
+    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
+
+
+def keyset_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: int = 50, count=True) -> Page:
+    """One page after the cursor. `ordering` is all ascending or all descending ('-' on every field)."""
+    descending = ordering[0].startswith("-")
+    fields = [f.lstrip("-") for f in ordering]
+    qs = queryset.order_by(*ordering)
+    after = decode_cursor(cursor)
+    if after is not None and len(after) == len(fields):
+        lookup = TupleLessThan if descending else TupleGreaterThan
+        lhs = Tuple(*[F(f) for f in fields])
+        rhs = Tuple(*[Value(v) for v in after])
+        qs = qs.filter(lookup(lhs, rhs))
+    rows = list(qs[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        next_cursor = encode_cursor([_value_of(last, f) for f in fields])
+    label = capped_count_label(queryset) if count else ""
+    return Page(rows=rows, next_cursor=next_cursor, count_label=label)
+
+
+def _value_of(row, field: str):
+    value = getattr(row, field)
+    return value if isinstance(value, (int, str)) or value is None else str(value)

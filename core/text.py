@@ -1,0 +1,50 @@
+"""Chinese text normalisation shared by search, import and the registry.
+
+Names are stored as written; a normalised copy (NFKC, traditional -> simplified, pinyin artefacts removed)
+and pinyin keys are stored beside them at write time so that search is a plain indexed prefix lookup.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+from pypinyin import Style, lazy_pinyin
+
+_t2s = opencc.OpenCC("t2s")
+# "醫(yī)院": a CJK character followed by its pinyin in brackets, left by some 繁简 converters.
+_PINYIN_ARTEFACT = re.compile(r"(?<=[\u4e00-\u9fff])[（(]\s*[a-zāáǎàōóǒòēéěèīíǐìūúǔùüǖǘǚǜńňǹ]{1,7}\s*[)）]")
+_SPACES = re.compile(r"\s+")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s.convert(text)
+
+
+def strip_pinyin_artefacts(text: str) -> str:
+    return _PINYIN_ARTEFACT.sub("", text)
+
+
+def normalise(text: str | None) -> str:
+    """The searchable form of a text: NFKC, simplified characters, no pinyin artefacts, single spaces."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)
+    text = strip_pinyin_artefacts(text)
+    text = to_simplified(text)
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+@lru_cache(maxsize=4096)
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """Full pinyin without tones and initials of a Chinese name: 雷继敏 -> ("leijimin", "ljm")."""
+    simplified = normalise(name).replace(" ", "")
+    syllables = lazy_pinyin(simplified, style=Style.NORMAL, errors="ignore")
+    full = "".join(syllables).lower()
+    initials = "".join(s[0] for s in syllables if s).lower()
+    return full, initials
+
+
+def prefix_range(prefix: str) -> tuple[str, str]:
+    """Bounds for an indexed prefix search: value >= low AND value < high (LIKE does not use the index)."""
+    return prefix, prefix + "\uffff"

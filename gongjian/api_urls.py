@@ -1,0 +1,12 @@
+from rest_framework.routers import SimpleRouter
+
+from orgs.api import InstitutionViewSet, PartyOrgViewSet
+from people.api import MembershipViewSet, PersonViewSet, PositionViewSet
+
+router = SimpleRouter()
+router.register("institutions", InstitutionViewSet, basename="institution")
+router.register("orgs", PartyOrgViewSet, basename="partyorg")
+router.register("people", PersonViewSet, basename="person")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("positions", PositionViewSet, basename="position")
+urlpatterns = router.urls

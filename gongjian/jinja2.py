@@ -1,0 +1,50 @@
+"""The Jinja2 environment of our pages: url(), static(), messages and a few filters."""
+
+import datetime
+
+from django.contrib import messages
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from jinja2 import Environment, StrictUndefined
+
+from core.access import Role, highest_role
+
+
+def url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def date_cn(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return value.strftime("%Y-%m-%d")
+
+
+def query_with(request, **changes) -> str:
+    """The current query string with some parameters changed (None removes one)."""
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return "?" + encoded if encoded else "?"
+
+
+def environment(**options) -> Environment:
+    options.setdefault("undefined", StrictUndefined)
+    env = Environment(**options, extensions=["jinja2.ext.do"])
+    env.globals.update(
+        url=url,
+        static=static,
+        get_messages=messages.get_messages,
+        query_with=query_with,
+        Role=Role,
+        highest_role=highest_role,
+    )
+    env.filters.update(date_cn=date_cn)
+    return env

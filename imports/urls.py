@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "imports"
+urlpatterns = [
+    path("", views.start, name="start"),
+]

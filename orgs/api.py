@@ -1,0 +1,39 @@
+from rest_framework import serializers
+
+from core.api import ScopedReadOnlyViewSet
+
+from .models import Institution, PartyOrg
+
+
+class InstitutionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Institution
+        fields = ["id", "name", "short_name", "credit_code", "ownership", "kind", "grade", "region_code", "parent",
+                  "managing_org", "staff_count", "is_operating", "is_active"]
+
+
+class PartyOrgSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PartyOrg
+        fields = ["id", "name", "kind", "is_functional", "parent", "depth", "institution", "joint_institutions",
+                  "established_on", "term_started_on", "term_years", "size_approved", "is_active", "formal_count",
+                  "probationary_count", "subtree_member_count"]
+
+
+class InstitutionViewSet(ScopedReadOnlyViewSet):
+    serializer_class = InstitutionSerializer
+
+    def base_queryset(self):
+        qs = Institution.objects.all()
+        q = self.request.query_params.get("q")
+        return qs.search(q) if q else qs
+
+
+class PartyOrgViewSet(ScopedReadOnlyViewSet):
+    serializer_class = PartyOrgSerializer
+    keyset_ordering = ("path",)
+
+    def base_queryset(self):
+        qs = PartyOrg.objects.prefetch_related("joint_institutions")
+        q = self.request.query_params.get("q")
+        return qs.search(q) if q else qs

@@ -1,0 +1,103 @@
+from django import forms
+
+from core.access import Role, role_at
+
+from .models import Institution, OrgKind, PartyOrg
+from .rules import DEFAULTS, LABELS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OrgChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return "　" * (obj.depth - 1) + obj.name
+
+
+def scoped_orgs(user, action):
+    return PartyOrg.objects.visible_to(user, action).filter(is_active=True).order_by("path").only("id", "name", "depth", "path")
+
+
+def scoped_institutions(user, action):
+    return Institution.objects.visible_to(user, action).filter(is_active=True).order_by("name").only("id", "name")
+
+
+class PartyOrgForm(forms.ModelForm):
+    class Meta:
+        model = PartyOrg
+        fields = ["name", "kind", "is_functional", "parent", "institution", "joint_institutions", "established_on",
+                  "term_started_on", "term_years", "size_approved"]
+        widgets = {"established_on": DATE, "term_started_on": DATE}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        parents = scoped_orgs(user, "change")
+        if self.instance.pk:
+            parents = parents.exclude(path__gte=self.instance.path, path__lt=self.instance.path + "~")
+        self.fields["parent"] = OrgChoiceField(queryset=parents, label="上级党组织", required=not user.is_superuser)
+        # Units a user may attach: those in scope, plus the one already attached.
+        units = Institution.objects.visible_to(user, "view").filter(is_active=True).order_by("name")
+        self.fields["institution"].queryset = units
+        self.fields["joint_institutions"].queryset = units
+        self.fields["joint_institutions"].widget.attrs["size"] = 6
+
+    def clean(self):
+        data = super().clean()
+        parent = data.get("parent")
+        if parent and role_at(self.user, parent.path) < Role.UNIT_ADMIN:
+            self.add_error("parent", "您无权在该党组织下设立或移入组织")
+        kind = data.get("kind")
+        joint = data.get("joint_institutions")
+        if joint and kind != OrgKind.JOINT_BRANCH and len(joint) > 0 and kind != OrgKind.TEMPORARY_BRANCH:
+            self.add_error("joint_institutions", "只有联合党支部（或临时党支部）可以关联多个单位")
+        if joint and data.get("institution") in list(joint):
+            self.add_error("joint_institutions", "联合组建单位不必重复选择所在单位")
+        return data
+
+
+class InstitutionForm(forms.ModelForm):
+    class Meta:
+        model = Institution
+        fields = ["name", "short_name", "credit_code", "ownership", "kind", "grade", "region_code", "parent",
+                  "managing_org", "staff_count", "is_operating"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["managing_org"] = OrgChoiceField(queryset=scoped_orgs(user, "change"), label="管理党组织")
+        parents = Institution.objects.visible_to(user, "view").filter(is_active=True, kind="group").order_by("name")
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+
+    def clean_credit_code(self):
+        code = (self.cleaned_data.get("credit_code") or "").strip().upper()
+        if code and len(code) != 18:
+            raise forms.ValidationError("统一社会信用代码应为18位")
+        return code
+
+
+class DeactivateForm(forms.Form):
+    deactivated_on = forms.DateField(label="撤销/停用日期", widget=DATE)
+    reason = forms.CharField(label="原因", max_length=200)
+
+
+class RuleSettingsForm(forms.Form):
+    """One field per CONFIG threshold; saved as RuleSetting rows."""
+
+    def __init__(self, *args, current: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, default in DEFAULTS.items():
+            if isinstance(default, list):
+                self.fields[key] = forms.CharField(label=LABELS[key], initial=",".join(map(str, current[key])))
+            else:
+                self.fields[key] = forms.IntegerField(label=LABELS[key], min_value=1, max_value=1000, initial=current[key])
+
+    def clean_term_reminder_months(self):
+        raw = self.cleaned_data["term_reminder_months"]
+        try:
+            months = sorted({int(x) for x in raw.replace("，", ",").split(",") if x.strip()}, reverse=True)
+        except ValueError:
+            raise forms.ValidationError("请填写以逗号分隔的月数，如 6,3,1") from None
+        if not months or any(m < 1 or m > 24 for m in months):
+            raise forms.ValidationError("月数应在1到24之间")
+        return months

@@ -1,0 +1,127 @@
+"""Organisation rules of DOMAIN.md §4 as warnings. Thresholds are CONFIG data (RuleSetting), these are defaults."""
+
+import datetime
+from dataclasses import dataclass
+
+from .models import BRANCH_KINDS, COMMITTEE_KINDS, OrgKind, PartyOrg, RuleSetting, WarningCode
+
+DEFAULTS: dict[str, object] = {
+    "min_formal_members": 3,
+    "branch_max_members": 50,
+    "committee_required_at": 7,
+    "committee_min_size": 3,
+    "committee_max_size": 7,
+    "joint_branch_max_units": 5,
+    "general_branch_threshold": 50,
+    "committee_threshold": 100,
+    "term_years_committee": 5,
+    "term_years_branch": 3,
+    "term_reminder_months": [6, 3, 1],
+}
+
+LABELS = {
+    "min_formal_members": "设立党组织所需正式党员最少人数（党章第三十条）",
+    "branch_max_members": "党支部党员人数一般上限（支部条例第四条）",
+    "committee_required_at": "须设支委会的正式党员人数（支部条例）",
+    "committee_min_size": "支委会最少人数",
+    "committee_max_size": "支委会最多人数",
+    "joint_branch_max_units": "联合党支部覆盖单位数上限（支部条例第五条）",
+    "general_branch_threshold": "设党总支的党员人数（行业惯例，可经上级批准例外）",
+    "committee_threshold": "设基层党委的党员人数（行业惯例，可经上级批准例外）",
+    "term_years_committee": "基层党委任期（年）",
+    "term_years_branch": "党总支、党支部任期（年）",
+    "term_reminder_months": "换届提醒：届满前几个月（逗号分隔）",
+}
+
+
+def current_settings() -> dict:
+    values = dict(DEFAULTS)
+    values.update(dict(RuleSetting.objects.values_list("key", "value")))
+    return values
+
+
+@dataclass
+class OrgFacts:
+    """What the rules need to know about one organisation, gathered in bulk by orgs.services."""
+
+    formal: int
+    probationary: int
+    committee_size: int
+    has_secretary: bool
+    units: int
+
+
+def term_years_for(org: PartyOrg, cfg: dict) -> int:
+    return int(cfg["term_years_committee"] if org.kind in COMMITTEE_KINDS else cfg["term_years_branch"])
+
+
+def evaluate(org: PartyOrg, facts: OrgFacts, cfg: dict, today: datetime.date) -> list[tuple[str, str]]:
+    """(code, message) findings for one organisation."""
+    if not org.is_active or org.kind == OrgKind.GROUP:
+        return []
+    found: list[tuple[str, str]] = []
+    members = facts.formal + facts.probationary
+    minimum = int(cfg["min_formal_members"])
+    if org.kind in BRANCH_KINDS and facts.formal < minimum:
+        found.append((WarningCode.FEW_FORMAL_MEMBERS, f"正式党员{facts.formal}人，少于{minimum}人（预备党员不计入）"))
+    if org.kind in BRANCH_KINDS and members > int(cfg["branch_max_members"]):
+        found.append((WarningCode.BRANCH_TOO_LARGE, f"党员{members}人，党支部一般不超过{cfg['branch_max_members']}人"))
+    if org.kind in BRANCH_KINDS or org.kind == OrgKind.GENERAL_BRANCH:
+        found += _committee_findings(facts, cfg)
+    if org.kind == OrgKind.JOINT_BRANCH and facts.units > int(cfg["joint_branch_max_units"]):
+        found.append(
+            (WarningCode.JOINT_TOO_MANY_UNITS, f"联合党支部覆盖{facts.units}个单位，一般不超过{cfg['joint_branch_max_units']}个")
+        )
+    found += _size_findings(org, members, cfg)
+    found += _term_findings(org, cfg, today)
+    return found
+
+
+def _committee_findings(facts: OrgFacts, cfg: dict) -> list[tuple[str, str]]:
+    found = []
+    if not facts.has_secretary:
+        found.append((WarningCode.NO_SECRETARY, "未配备书记"))
+    if facts.formal >= int(cfg["committee_required_at"]):
+        if facts.committee_size < 2:
+            found.append(
+                (WarningCode.NO_COMMITTEE, f"正式党员{facts.formal}人，达到{cfg['committee_required_at']}人应设支部委员会")
+            )
+        elif not int(cfg["committee_min_size"]) <= facts.committee_size <= int(cfg["committee_max_size"]):
+            found.append(
+                (
+                    WarningCode.COMMITTEE_SIZE,
+                    f"委员会{facts.committee_size}人，应为{cfg['committee_min_size']}–{cfg['committee_max_size']}人",
+                )
+            )
+    return found
+
+
+def _size_findings(org: PartyOrg, members: int, cfg: dict) -> list[tuple[str, str]]:
+    if org.size_approved or org.is_functional:
+        return []
+    general, committee = int(cfg["general_branch_threshold"]), int(cfg["committee_threshold"])
+    if org.kind in BRANCH_KINDS and members >= general and org.kind != OrgKind.JOINT_BRANCH:
+        return [(WarningCode.SHOULD_BE_GENERAL_BRANCH, f"党员{members}人，达到{general}人可设党总支")]
+    if org.kind == OrgKind.GENERAL_BRANCH and members >= committee:
+        return [(WarningCode.SHOULD_BE_COMMITTEE, f"党员{members}人，达到{committee}人可设基层党委")]
+    if org.kind == OrgKind.GENERAL_BRANCH and members < general:
+        return [(WarningCode.BELOW_SIZE, f"党员{members}人，少于党总支设置标准{general}人（如经上级批准请勾选例外）")]
+    if org.kind == OrgKind.COMMITTEE and members < committee:
+        return [(WarningCode.BELOW_SIZE, f"党员{members}人，少于基层党委设置标准{committee}人（如经上级批准请勾选例外）")]
+    return []
+
+
+def _term_findings(org: PartyOrg, cfg: dict, today: datetime.date) -> list[tuple[str, str]]:
+    end = org.term_end(term_years_for(org, cfg))
+    if end is None:
+        return []
+    if end < today:
+        return [(WarningCode.TERM_EXPIRED, f"任期已于{end:%Y-%m-%d}届满，应按期换届（延期须经上级批准，一般不超过1年）")]
+    months = max(int(m) for m in cfg["term_reminder_months"]) if cfg["term_reminder_months"] else 0
+    if (end - today).days <= months * 31:
+        return [(WarningCode.TERM_ENDING, f"任期将于{end:%Y-%m-%d}届满，请提前做好换届准备")]
+    return []
+
+
+def unit_without_org_message(formal: int) -> str:
+    return f"该单位有正式党员{formal}人，已达到3人以上，尚未建立党组织（应建未建）"

@@ -1,0 +1,228 @@
+"""People pages: list with search, person record, registration, transfer, posts, and the logged PII reveal."""
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from core.access import Role, can, get_visible_or_404, highest_role, require
+from core.export import xlsx_response
+from core.history import history_for
+from core.paging import keyset_page
+from orgs import services
+from orgs.models import PartyOrg
+
+from .forms import EndMembershipForm, PersonForm, PositionForm, TransferForm
+from .models import Education, Membership, PartyStatus, Person, Position
+
+SORTS = {"org": ("org_path", "id"), "name": ("name_pinyin", "id"), "recent": ("-id",)}
+EXPORT_HEADERS = ["编号", "姓名", "性别", "出生日期", "政治面貌", "入党日期", "转正日期", "党龄", "所属党组织", "工作单位",
+                  "科室", "身份证号", "手机号"]
+
+
+def filtered_people(request):
+    """The person list's queryset: scope, search and filters; shared by the page and its export."""
+    qs = Person.objects.visible_to(request.user).search(request.GET.get("q", ""))
+    org_id = request.GET.get("org", "")
+    if org_id.isdigit():
+        org = get_visible_or_404(request.user, PartyOrg.objects, pk=int(org_id))
+        qs = qs.filter(org_path__gte=org.path, org_path__lt=org.path + "~")
+    status = request.GET.get("status")
+    if status in PartyStatus.values:
+        qs = qs.filter(party_status=status)
+    elif status == "members":
+        qs = qs.filter(party_status__in=[PartyStatus.FORMAL, PartyStatus.PROBATIONARY])
+    if request.GET.get("gender") in ("M", "F"):
+        qs = qs.filter(gender=request.GET["gender"])
+    if request.GET.get("education") in Education.values:
+        qs = qs.filter(education=request.GET["education"])
+    if request.GET.get("inactive") != "1":
+        qs = qs.filter(is_active=True)
+    return qs
+
+
+@login_required
+def person_list(request):
+    qs = filtered_people(request).select_related("home_org", "institution")
+    if request.GET.get("export") == "xlsx":
+        rows = (
+            (p.id, p.name, p.get_gender_display(), p.birth_date, p.get_party_status_display(), p.joined_on,
+             p.confirmed_on, p.party_age(), p.home_org.name, p.institution.name if p.institution else "",
+             p.department, p.id_number_mask, p.phone_mask)
+            for p in qs.order_by("org_path", "id").iterator(2000)
+        )
+        return xlsx_response("人员", EXPORT_HEADERS, rows)
+    sort = request.GET.get("sort", "org")
+    page = keyset_page(qs, SORTS.get(sort, SORTS["org"]), request.GET.get("after"))
+    return render(
+        request,
+        "people/person_list.html",
+        {"page": page, "statuses": PartyStatus.choices, "educations": Education.choices, "sort": sort},
+    )
+
+
+@login_required
+def person_detail(request, pk):
+    person = get_visible_or_404(request.user, Person.objects.select_related("home_org", "institution"), pk=pk)
+    context = {
+        "person": person,
+        "memberships": person.memberships.select_related("org").order_by("-start_on"),
+        "positions": person.positions.select_related("org", "institution").order_by("-start_on", "-id"),
+        "can_change": can(request.user, person, "change"),
+        "can_view_pii": can(request.user, person, "view_pii"),
+        "history": history_for(person) if can(request.user, person, "change") else [],
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+@login_required
+@require_POST
+def person_reveal(request, pk):
+    """Show the whole ID number and phone to a unit admin or above, and log that it was seen."""
+    person = get_visible_or_404(request.user, Person.objects, pk=pk)
+    require(request.user, person, "view_pii")
+    LogEntry.objects.log_create(
+        person,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=request.user,
+        remote_addr=request.META.get("REMOTE_ADDR"),
+        additional_data={"note": "查看完整身份证号和手机号", "fields": ["id_number", "phone"]},
+    )
+    return render(request, "people/_pii.html", {"id_number": person.get_id_number(), "phone": person.get_phone()})
+
+
+@login_required
+def person_create(request):
+    if highest_role(request.user) < Role.SECRETARY:
+        raise PermissionDenied("只有支部书记及以上角色可以登记人员")
+    initial = {}
+    if request.GET.get("org", "").isdigit():
+        initial["home_org"] = get_visible_or_404(request.user, PartyOrg.objects, pk=int(request.GET["org"]))
+    form = PersonForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            person = form.save()
+            membership = form.opening_membership(person)
+            if membership:
+                membership.save()
+            _recheck(request.user, person)
+            services.refresh_orgs([person.home_org_id])
+            services.refresh_institutions([person.institution_id])
+        messages.success(request, f"已登记：{person.name}")
+        return redirect("people:detail", person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": None})
+
+
+@login_required
+def person_edit(request, pk):
+    person = get_visible_or_404(request.user, Person.objects, pk=pk)
+    require(request.user, person, "change")
+    old_institution = person.institution_id
+    form = PersonForm(request.POST or None, instance=person, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            person = form.save()
+            _recheck(request.user, person)
+            services.refresh_orgs([m.org_id for m in person.memberships.filter(end_on__isnull=True)])
+            services.refresh_institutions([old_institution, person.institution_id])
+        messages.success(request, "已保存")
+        return redirect("people:detail", person.pk)
+    return render(request, "people/person_form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_POST
+def person_deactivate(request, pk):
+    person = get_visible_or_404(request.user, Person.objects, pk=pk)
+    require(request.user, person, "change")
+    with transaction.atomic():
+        person.is_active = False
+        person.save()
+        services.refresh_orgs([m.org_id for m in person.memberships.filter(end_on__isnull=True)])
+        services.refresh_institutions([person.institution_id])
+    messages.success(request, f"已停用：{person.name}（记录保留，可在列表勾选“含停用”查看）")
+    return redirect("people:detail", person.pk)
+
+
+@login_required
+def membership_transfer(request, pk):
+    person = get_visible_or_404(request.user, Person.objects, pk=pk)
+    require(request.user, person, "change")
+    form = TransferForm(request.POST or None, user=request.user, person=person)
+    if request.method == "POST" and form.is_valid():
+        org, date, reason = form.cleaned_data["org"], form.cleaned_data["date"], form.cleaned_data["reason"]
+        with transaction.atomic():
+            touched = transfer(person, org, date, reason)
+            _recheck(request.user, person)
+            services.refresh_orgs(touched)
+        messages.success(request, f"已将组织关系转入：{org.name}")
+        return redirect("people:detail", person.pk)
+    return render(request, "people/simple_form.html", {"form": form, "title": f"组织关系转接：{person.name}", "person": person})
+
+
+def transfer(person: Person, org: PartyOrg, date, reason: str) -> list[int]:
+    """Close the open relationship on `date` and open one at `org`; returns the organisations touched."""
+    touched = [org.id]
+    current = person.memberships.select_for_update().filter(end_on__isnull=True).first()
+    if current:
+        current.end_on = date
+        current.reason = (current.reason + "；" if current.reason else "") + f"转出：{reason}"
+        current.save()
+        touched.append(current.org_id)
+    Membership(person=person, org=org, start_on=date, reason=reason).save()
+    person.home_org = org
+    person.save()
+    return touched
+
+
+@login_required
+def membership_end(request, pk):
+    person = get_visible_or_404(request.user, Person.objects, pk=pk)
+    require(request.user, person, "change")
+    current = person.memberships.filter(end_on__isnull=True).first()
+    form = EndMembershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if current is None:
+            form.add_error(None, "该人员没有在册的组织关系")
+        elif form.cleaned_data["date"] < current.start_on:
+            form.add_error("date", f"转出日期不能早于组织关系开始日期 {current.start_on:%Y-%m-%d}")
+        else:
+            with transaction.atomic():
+                current.end_on = form.cleaned_data["date"]
+                current.reason = form.cleaned_data["reason"]
+                current.save()
+                services.refresh_orgs([current.org_id])
+            messages.success(request, "已办理转出")
+            return redirect("people:detail", person.pk)
+    return render(request, "people/simple_form.html", {"form": form, "title": f"组织关系转出：{person.name}", "person": person})
+
+
+@login_required
+def position_form(request, pk, position_pk=None):
+    person = get_visible_or_404(request.user, Person.objects, pk=pk)
+    require(request.user, person, "change")
+    position = None
+    if position_pk is not None:
+        position = get_visible_or_404(request.user, Position.objects.filter(person=person), pk=position_pk)
+        require(request.user, position, "change")
+    form = PositionForm(request.POST or None, instance=position, user=request.user)
+    form.instance.person = person
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            position = form.save()
+            _recheck(request.user, position)
+            if position.org_id:
+                services.refresh_orgs([position.org_id])
+        messages.success(request, f"已保存职务：{position.title}")
+        return redirect("people:detail", person.pk)
+    return render(request, "people/position_form.html", {"form": form, "person": person, "position": position})
+
+
+def _recheck(user, obj) -> None:
+    obj.refresh_from_db()
+    if not can(user, obj, "change"):
+        raise PermissionDenied("保存后的记录超出您的管理范围")
