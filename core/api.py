@@ -15,9 +15,11 @@ class KeysetPagination(BasePagination):
     page_size = 50
 
     def paginate_queryset(self, queryset, request, view=None):
-        size = min(max(int(request.query_params.get("page_size", self.page_size) or self.page_size), 1), 200) if (
-            request.query_params.get("page_size", "").isdigit() or not request.query_params.get("page_size")
-        ) else self.page_size
+        size = (
+            min(max(int(request.query_params.get("page_size", self.page_size) or self.page_size), 1), 200)
+            if (request.query_params.get("page_size", "").isdigit() or not request.query_params.get("page_size"))
+            else self.page_size
+        )
         ordering = getattr(view, "keyset_ordering", self.ordering)
         self.page = keyset_page(queryset, ordering, request.query_params.get("cursor"), size, count=False)
         self.request = request
@@ -26,9 +28,7 @@ class KeysetPagination(BasePagination):
     def get_paginated_response(self, data):
         next_url = None
         if self.page.next_cursor:
-            next_url = self.request.build_absolute_uri(
-                _replace_query(self.request, cursor=self.page.next_cursor)
-            )
+            next_url = self.request.build_absolute_uri(_replace_query(self.request, cursor=self.page.next_cursor))
         return Response({"next": next_url, "results": data})
 
     def get_paginated_response_schema(self, schema):
@@ -40,8 +40,20 @@ class KeysetPagination(BasePagination):
 
     def get_schema_operation_parameters(self, view):
         return [
-            {"name": "cursor", "required": False, "in": "query", "description": "上一页返回的游标", "schema": {"type": "string"}},
-            {"name": "page_size", "required": False, "in": "query", "description": "每页条数（1–200）", "schema": {"type": "integer"}},
+            {
+                "name": "cursor",
+                "required": False,
+                "in": "query",
+                "description": "上一页返回的游标",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": "page_size",
+                "required": False,
+                "in": "query",
+                "description": "每页条数（1–200）",
+                "schema": {"type": "integer"},
+            },
         ]
 
 

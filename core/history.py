@@ -29,7 +29,11 @@ def history_for(obj, limit: int = 50) -> list[HistoryRow]:
     for entry in entries:
         changes = entry.changes if isinstance(entry.changes, dict) else {}
         rows = [
-            (labels.get(field, field), _show(values[0] if len(values) > 0 else ""), _show(values[1] if len(values) > 1 else ""))
+            (
+                labels.get(field, field),
+                _show(values[0] if len(values) > 0 else ""),
+                _show(values[1] if len(values) > 1 else ""),
+            )
             for field, values in changes.items()
             if isinstance(values, list)
         ]

@@ -8,7 +8,7 @@ import base64
 import json
 from dataclasses import dataclass
 
-from django.db.models import F, Value
+from django.db.models import F
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 
 COUNT_CAP = 1000
@@ -50,7 +50,7 @@ def keyset_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: i
     if after is not None and len(after) == len(fields):
         lookup = TupleLessThan if descending else TupleGreaterThan
         lhs = Tuple(*[F(f) for f in fields])
-        rhs = Tuple(*[Value(v) for v in after])
+        rhs = tuple(after)
         qs = qs.filter(lookup(lhs, rhs))
     rows = list(qs[: size + 1])
     next_cursor = None

@@ -14,12 +14,36 @@ from core.validators import mask_id_number, mask_phone
 from orgs.models import SEGMENT_WIDTH, Institution, PartyOrg, path_segment
 from people.models import Membership, PartyStatus, Person, Position, PositionKind
 
-SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
-            "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
-GIVEN = ("伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红玲芬燕彬斌婷雪梅鑫晶慧颖琳欣怡然浩宇轩博文思"
-         "佳子涵雨晨嘉俊豪晓东海建国志新春卫健康宁安乐永川继荣家辉耀佩珊")
-DEPARTMENTS = ["内科", "外科", "妇产科", "儿科", "急诊科", "医技", "护理", "药学部", "行政", "后勤", "麻醉科", "检验科",
-               "影像科", "中医科", "精神心理科", "康复科", "离退休", "机关", "门诊", "感染科"]
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
+    "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华玉萍红玲芬燕彬斌婷雪梅鑫晶慧颖琳欣怡然浩宇轩博文思"
+    "佳子涵雨晨嘉俊豪晓东海建国志新春卫健康宁安乐永川继荣家辉耀佩珊"
+)
+DEPARTMENTS = [
+    "内科",
+    "外科",
+    "妇产科",
+    "儿科",
+    "急诊科",
+    "医技",
+    "护理",
+    "药学部",
+    "行政",
+    "后勤",
+    "麻醉科",
+    "检验科",
+    "影像科",
+    "中医科",
+    "精神心理科",
+    "康复科",
+    "离退休",
+    "机关",
+    "门诊",
+    "感染科",
+]
 GRADES = ["三级甲等", "三级乙等", "二级甲等", "二级乙等", ""]
 EDUCATION = ["doctor", "master", "bachelor", "bachelor", "bachelor", "college", "secondary"]
 ETHNICITIES = ["汉族"] * 18 + ["壮族", "回族"]
@@ -61,22 +85,39 @@ class Builder:
         rng = self.rng
         gender = rng.choice("MF")
         birth = self.date_between(datetime.date(1948, 1, 1), datetime.date(2001, 12, 31))
-        status = status or rng.choices(
-            [PartyStatus.FORMAL, PartyStatus.PROBATIONARY, PartyStatus.ACTIVIST, PartyStatus.APPLICANT],
-            weights=[88, 6, 4, 2],
-        )[0]
+        status = (
+            status
+            or rng.choices(
+                [PartyStatus.FORMAL, PartyStatus.PROBATIONARY, PartyStatus.ACTIVIST, PartyStatus.APPLICANT],
+                weights=[88, 6, 4, 2],
+            )[0]
+        )
         name = self.name()
         full, initials = pinyin_keys(name)
         person = Person(
-            name=name, name_norm=normalise(name), name_pinyin=full, name_initials=initials, gender=gender,
-            birth_date=birth, ethnicity=rng.choice(ETHNICITIES), education=rng.choice(EDUCATION),
-            party_status=status, institution=institution, department=rng.choice(DEPARTMENTS),
-            home_org=org, org_path=org.path, is_retired=birth.year < 1962,
+            name=name,
+            name_norm=normalise(name),
+            name_pinyin=full,
+            name_initials=initials,
+            gender=gender,
+            birth_date=birth,
+            ethnicity=rng.choice(ETHNICITIES),
+            education=rng.choice(EDUCATION),
+            party_status=status,
+            institution=institution,
+            department=rng.choice(DEPARTMENTS),
+            home_org=org,
+            org_path=org.path,
+            is_retired=birth.year < 1962,
             is_dual_leader=False,
         )
         if status in (PartyStatus.FORMAL, PartyStatus.PROBATIONARY):
-            earliest = max(birth.replace(year=birth.year + 19) if not (birth.month == 2 and birth.day == 29)
-                           else birth + datetime.timedelta(days=365 * 19 + 5), datetime.date(1960, 1, 1))
+            earliest = max(
+                birth.replace(year=birth.year + 19)
+                if not (birth.month == 2 and birth.day == 29)
+                else birth + datetime.timedelta(days=365 * 19 + 5),
+                datetime.date(1960, 1, 1),
+            )
             latest = self.today - datetime.timedelta(days=400 if status == PartyStatus.FORMAL else 30)
             person.joined_on = self.date_between(earliest, max(earliest, latest))
             if status == PartyStatus.FORMAL:
@@ -114,8 +155,9 @@ def committee_positions(org: PartyOrg, members: list[Person], rng: random.Random
     start = org.term_started_on or datetime.date(2023, 1, 1)
     positions = []
     for person, title in zip(chosen, titles):
-        positions.append(Position(person=person, kind=PositionKind.PARTY, title=title, org=org, org_path=org.path,
-                                  start_on=start))
+        positions.append(
+            Position(person=person, kind=PositionKind.PARTY, title=title, org=org, org_path=org.path, start_on=start)
+        )
         if title == "书记" and rng.random() < 0.7:
             person.is_dual_leader = True
     return positions

@@ -7,16 +7,14 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("GONGJIAN_DATA_DIR", BASE_DIR / "var"))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+(DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
 DEBUG = os.environ.get("DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 # Keys that encrypt personal data at rest (Fernet, comma separated; the first one encrypts, all decrypt).
-FIELD_ENCRYPTION_KEYS = [
-    k for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k
-]
+FIELD_ENCRYPTION_KEYS = [k for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k]
 # Key of the blind index (HMAC) used to find a person by ID number without storing it in clear.
 BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", SECRET_KEY)
 
@@ -59,7 +57,7 @@ TEMPLATES = [
     {
         # Our pages: Jinja2 renders a 50-row table in ~0.35 ms against ~2-3 ms for Django's engine
         # (docs/decisions/0003-templates-jinja2.md).
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "BACKEND": "gongjian.jinja2_backend.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {"environment": "gongjian.jinja2.environment", "autoescape": True},
@@ -92,9 +90,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-64000;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if os.environ.get("GONGJIAN_SQLITE_NO_PERSIST") else 60
-DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME")} if os.environ.get(
-    "TEST_DATABASE_NAME"
-) else {}
+DATABASES["default"]["TEST"] = (
+    {"NAME": os.environ.get("TEST_DATABASE_NAME")} if os.environ.get("TEST_DATABASE_NAME") else {}
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

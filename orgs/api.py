@@ -8,16 +8,44 @@ from .models import Institution, PartyOrg
 class InstitutionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Institution
-        fields = ["id", "name", "short_name", "credit_code", "ownership", "kind", "grade", "region_code", "parent",
-                  "managing_org", "staff_count", "is_operating", "is_active"]
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "credit_code",
+            "ownership",
+            "kind",
+            "grade",
+            "region_code",
+            "parent",
+            "managing_org",
+            "staff_count",
+            "is_operating",
+            "is_active",
+        ]
 
 
 class PartyOrgSerializer(serializers.ModelSerializer):
     class Meta:
         model = PartyOrg
-        fields = ["id", "name", "kind", "is_functional", "parent", "depth", "institution", "joint_institutions",
-                  "established_on", "term_started_on", "term_years", "size_approved", "is_active", "formal_count",
-                  "probationary_count", "subtree_member_count"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "is_functional",
+            "parent",
+            "depth",
+            "institution",
+            "joint_institutions",
+            "established_on",
+            "term_started_on",
+            "term_years",
+            "size_approved",
+            "is_active",
+            "formal_count",
+            "probationary_count",
+            "subtree_member_count",
+        ]
 
 
 class InstitutionViewSet(ScopedReadOnlyViewSet):

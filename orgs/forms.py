@@ -1,6 +1,6 @@
 from django import forms
 
-from core.access import Role, role_at
+from core.access import Role, role_at, scope_q
 
 from .models import Institution, OrgKind, PartyOrg
 from .rules import DEFAULTS, LABELS
@@ -13,25 +13,38 @@ class OrgChoiceField(forms.ModelChoiceField):
         return "　" * (obj.depth - 1) + obj.name
 
 
-def scoped_orgs(user, action):
-    return PartyOrg.objects.visible_to(user, action).filter(is_active=True).order_by("path").only("id", "name", "depth", "path")
+def scoped_orgs(user, min_role: int):
+    """Active organisations under the user's grants of at least `min_role` (the choices of a form field)."""
+    qs = PartyOrg.objects.filter(is_active=True).order_by("path").only("id", "name", "depth", "path")
+    q = scope_q(user, min_role, "path")
+    return qs if q is None else qs.filter(q)
 
 
-def scoped_institutions(user, action):
-    return Institution.objects.visible_to(user, action).filter(is_active=True).order_by("name").only("id", "name")
+def scoped_institutions(user):
+    return Institution.objects.visible_to(user, "view").filter(is_active=True).order_by("name").only("id", "name")
 
 
 class PartyOrgForm(forms.ModelForm):
     class Meta:
         model = PartyOrg
-        fields = ["name", "kind", "is_functional", "parent", "institution", "joint_institutions", "established_on",
-                  "term_started_on", "term_years", "size_approved"]
+        fields = [
+            "name",
+            "kind",
+            "is_functional",
+            "parent",
+            "institution",
+            "joint_institutions",
+            "established_on",
+            "term_started_on",
+            "term_years",
+            "size_approved",
+        ]
         widgets = {"established_on": DATE, "term_started_on": DATE}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        parents = scoped_orgs(user, "change")
+        parents = scoped_orgs(user, Role.UNIT_ADMIN)
         if self.instance.pk:
             parents = parents.exclude(path__gte=self.instance.path, path__lt=self.instance.path + "~")
         self.fields["parent"] = OrgChoiceField(queryset=parents, label="上级党组织", required=not user.is_superuser)
@@ -58,12 +71,23 @@ class PartyOrgForm(forms.ModelForm):
 class InstitutionForm(forms.ModelForm):
     class Meta:
         model = Institution
-        fields = ["name", "short_name", "credit_code", "ownership", "kind", "grade", "region_code", "parent",
-                  "managing_org", "staff_count", "is_operating"]
+        fields = [
+            "name",
+            "short_name",
+            "credit_code",
+            "ownership",
+            "kind",
+            "grade",
+            "region_code",
+            "parent",
+            "managing_org",
+            "staff_count",
+            "is_operating",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["managing_org"] = OrgChoiceField(queryset=scoped_orgs(user, "change"), label="管理党组织")
+        self.fields["managing_org"] = OrgChoiceField(queryset=scoped_orgs(user, Role.UNIT_ADMIN), label="管理党组织")
         parents = Institution.objects.visible_to(user, "view").filter(is_active=True, kind="group").order_by("name")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
@@ -90,7 +114,9 @@ class RuleSettingsForm(forms.Form):
             if isinstance(default, list):
                 self.fields[key] = forms.CharField(label=LABELS[key], initial=",".join(map(str, current[key])))
             else:
-                self.fields[key] = forms.IntegerField(label=LABELS[key], min_value=1, max_value=1000, initial=current[key])
+                self.fields[key] = forms.IntegerField(
+                    label=LABELS[key], min_value=1, max_value=1000, initial=current[key]
+                )
 
     def clean_term_reminder_months(self):
         raw = self.cleaned_data["term_reminder_months"]

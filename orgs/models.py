@@ -71,7 +71,12 @@ class Institution(models.Model):
     grade = models.CharField("等级", max_length=20, blank=True, help_text="如 三级甲等、三级乙等、二级甲等")
     region_code = models.CharField("行政区划代码", max_length=6, validators=[validate_region_code])
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位（集团）", null=True, blank=True, on_delete=models.PROTECT, related_name="campuses"
+        "self",
+        verbose_name="上级单位（集团）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="campuses",
     )
     managing_org = models.ForeignKey(
         "orgs.PartyOrg", verbose_name="管理党组织", on_delete=models.PROTECT, related_name="managed_institutions"
@@ -227,9 +232,11 @@ class PartyOrg(models.Model):
             raise ValidationError({"parent": "不能把党组织设为自己或自己下级的下级"})
         if self.parent_id and self.parent.kind == OrgKind.GROUP:
             raise ValidationError({"parent": "党小组下不能再设党组织"})
-        if self.kind == OrgKind.GROUP and self.parent_id and self.parent.kind not in BRANCH_KINDS | {
-            OrgKind.GENERAL_BRANCH
-        }:
+        if (
+            self.kind == OrgKind.GROUP
+            and self.parent_id
+            and self.parent.kind not in BRANCH_KINDS | {OrgKind.GENERAL_BRANCH}
+        ):
             raise ValidationError({"kind": "党小组应设在党支部（或党总支）之下"})
         if self.deactivated_on and self.established_on and self.deactivated_on < self.established_on:
             raise ValidationError({"deactivated_on": "撤销日期不能早于成立日期"})

@@ -70,7 +70,10 @@ def evaluate(org: PartyOrg, facts: OrgFacts, cfg: dict, today: datetime.date) ->
         found += _committee_findings(facts, cfg)
     if org.kind == OrgKind.JOINT_BRANCH and facts.units > int(cfg["joint_branch_max_units"]):
         found.append(
-            (WarningCode.JOINT_TOO_MANY_UNITS, f"联合党支部覆盖{facts.units}个单位，一般不超过{cfg['joint_branch_max_units']}个")
+            (
+                WarningCode.JOINT_TOO_MANY_UNITS,
+                f"联合党支部覆盖{facts.units}个单位，一般不超过{cfg['joint_branch_max_units']}个",
+            )
         )
     found += _size_findings(org, members, cfg)
     found += _term_findings(org, cfg, today)
@@ -84,7 +87,10 @@ def _committee_findings(facts: OrgFacts, cfg: dict) -> list[tuple[str, str]]:
     if facts.formal >= int(cfg["committee_required_at"]):
         if facts.committee_size < 2:
             found.append(
-                (WarningCode.NO_COMMITTEE, f"正式党员{facts.formal}人，达到{cfg['committee_required_at']}人应设支部委员会")
+                (
+                    WarningCode.NO_COMMITTEE,
+                    f"正式党员{facts.formal}人，达到{cfg['committee_required_at']}人应设支部委员会",
+                )
             )
         elif not int(cfg["committee_min_size"]) <= facts.committee_size <= int(cfg["committee_max_size"]):
             found.append(
@@ -107,7 +113,9 @@ def _size_findings(org: PartyOrg, members: int, cfg: dict) -> list[tuple[str, st
     if org.kind == OrgKind.GENERAL_BRANCH and members < general:
         return [(WarningCode.BELOW_SIZE, f"党员{members}人，少于党总支设置标准{general}人（如经上级批准请勾选例外）")]
     if org.kind == OrgKind.COMMITTEE and members < committee:
-        return [(WarningCode.BELOW_SIZE, f"党员{members}人，少于基层党委设置标准{committee}人（如经上级批准请勾选例外）")]
+        return [
+            (WarningCode.BELOW_SIZE, f"党员{members}人，少于基层党委设置标准{committee}人（如经上级批准请勾选例外）")
+        ]
     return []
 
 
@@ -116,7 +124,9 @@ def _term_findings(org: PartyOrg, cfg: dict, today: datetime.date) -> list[tuple
     if end is None:
         return []
     if end < today:
-        return [(WarningCode.TERM_EXPIRED, f"任期已于{end:%Y-%m-%d}届满，应按期换届（延期须经上级批准，一般不超过1年）")]
+        return [
+            (WarningCode.TERM_EXPIRED, f"任期已于{end:%Y-%m-%d}届满，应按期换届（延期须经上级批准，一般不超过1年）")
+        ]
     months = max(int(m) for m in cfg["term_reminder_months"]) if cfg["term_reminder_months"] else 0
     if (end - today).days <= months * 31:
         return [(WarningCode.TERM_ENDING, f"任期将于{end:%Y-%m-%d}届满，请提前做好换届准备")]

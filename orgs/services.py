@@ -109,8 +109,18 @@ def refresh_orgs(org_ids: Iterable[int] | None = None, today: datetime.date | No
     return len(orgs)
 
 
-_ORG_FIELDS = ("id", "path", "kind", "is_active", "is_functional", "size_approved", "term_started_on",
-               "term_years", "institution_id", "parent_id")
+_ORG_FIELDS = (
+    "id",
+    "path",
+    "kind",
+    "is_active",
+    "is_functional",
+    "size_approved",
+    "term_started_on",
+    "term_years",
+    "institution_id",
+    "parent_id",
+)
 
 
 def _child_counts(ids: list[int]) -> dict[int, int]:
@@ -158,7 +168,9 @@ def refresh_institutions(institution_ids: Iterable[int] | None = None) -> None:
         )
         if not formal:
             continue
-        own = PartyOrg.objects.filter(is_active=True, institution_id__in=formal).values_list("institution_id", flat=True)
+        own = PartyOrg.objects.filter(is_active=True, institution_id__in=formal).values_list(
+            "institution_id", flat=True
+        )
         joint = PartyOrg.joint_institutions.through.objects.filter(
             institution_id__in=formal, partyorg__is_active=True
         ).values_list("institution_id", flat=True)

@@ -1,7 +1,7 @@
 """Pages of the party tree and the units: browse, read, create, edit, deactivate, warnings, rule settings."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, user_passes_test
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
@@ -68,11 +68,32 @@ def org_list(request):
         qs = qs.filter(is_active=True)
     if request.GET.get("export") == "xlsx":
         rows = (
-            (o.id, o.name, o.get_kind_display(), o.parent.name if o.parent else "", o.institution or "",
-             o.formal_count, o.probationary_count, o.subtree_member_count, o.established_on, o.term_started_on)
+            (
+                o.id,
+                o.name,
+                o.get_kind_display(),
+                o.parent.name if o.parent else "",
+                o.institution or "",
+                o.formal_count,
+                o.probationary_count,
+                o.subtree_member_count,
+                o.established_on,
+                o.term_started_on,
+            )
             for o in qs.select_related("parent", "institution").order_by("path").iterator(2000)
         )
-        headers = ["编号", "名称", "类型", "上级党组织", "所在单位", "正式党员", "预备党员", "党员（含下级）", "成立日期", "本届任期开始"]
+        headers = [
+            "编号",
+            "名称",
+            "类型",
+            "上级党组织",
+            "所在单位",
+            "正式党员",
+            "预备党员",
+            "党员（含下级）",
+            "成立日期",
+            "本届任期开始",
+        ]
         return xlsx_response("党组织", headers, rows)
     page = keyset_page(qs.select_related("parent", "institution"), ("path",), request.GET.get("after"))
     return render(request, "orgs/org_list.html", {"page": page, "kinds": OrgKind.choices})
@@ -198,7 +219,10 @@ def warnings_list(request):
         qs = qs.filter(code=code)
     qs = qs.select_related("org", "institution")
     if request.GET.get("export") == "xlsx":
-        rows = ((w.org.name, w.get_code_display(), w.message, w.computed_at.date()) for w in qs.order_by("org_path", "id").iterator(2000))
+        rows = (
+            (w.org.name, w.get_code_display(), w.message, w.computed_at.date())
+            for w in qs.order_by("org_path", "id").iterator(2000)
+        )
         return xlsx_response("规则提示", ["党组织", "类别", "说明", "计算时间"], rows)
     page = keyset_page(qs, ("org_path", "id"), request.GET.get("after"))
     summary = [(c, label, counts.get(c, 0)) for c, label in WarningCode.choices if counts.get(c)]
@@ -211,7 +235,10 @@ def warnings_list(request):
 @login_required
 def institution_list(request):
     qs = Institution.objects.visible_to(request.user).search(request.GET.get("q", ""))
-    for param, field, values in (("kind", "kind", InstitutionKind.values), ("ownership", "ownership", Ownership.values)):
+    for param, field, values in (
+        ("kind", "kind", InstitutionKind.values),
+        ("ownership", "ownership", Ownership.values),
+    ):
         value = request.GET.get(param)
         if value in values:
             qs = qs.filter(**{field: value})
@@ -222,11 +249,32 @@ def institution_list(request):
         qs = qs.filter(is_active=True)
     if request.GET.get("export") == "xlsx":
         rows = (
-            (i.id, i.name, i.credit_code, i.get_ownership_display(), i.get_kind_display(), i.grade, i.region_code,
-             i.parent.name if i.parent else "", i.managing_org.name, i.staff_count)
+            (
+                i.id,
+                i.name,
+                i.credit_code,
+                i.get_ownership_display(),
+                i.get_kind_display(),
+                i.grade,
+                i.region_code,
+                i.parent.name if i.parent else "",
+                i.managing_org.name,
+                i.staff_count,
+            )
             for i in qs.select_related("parent", "managing_org").order_by("org_path", "id").iterator(2000)
         )
-        headers = ["编号", "名称", "统一社会信用代码", "所有制", "类型", "等级", "行政区划代码", "上级单位", "管理党组织", "从业人员数"]
+        headers = [
+            "编号",
+            "名称",
+            "统一社会信用代码",
+            "所有制",
+            "类型",
+            "等级",
+            "行政区划代码",
+            "上级单位",
+            "管理党组织",
+            "从业人员数",
+        ]
         return xlsx_response("单位", headers, rows)
     page = keyset_page(qs.select_related("managing_org"), ("org_path", "id"), request.GET.get("after"))
     return render(
@@ -238,9 +286,7 @@ def institution_list(request):
 
 @login_required
 def institution_detail(request, pk):
-    inst = get_visible_or_404(
-        request.user, Institution.objects.select_related("parent", "managing_org"), pk=pk
-    )
+    inst = get_visible_or_404(request.user, Institution.objects.select_related("parent", "managing_org"), pk=pk)
     context = {
         "inst": inst,
         "campuses": inst.campuses.filter(is_active=True).order_by("name"),
@@ -289,8 +335,9 @@ def institution_deactivate(request, pk):
 
 
 @login_required
-@user_passes_test(lambda u: u.is_superuser)
 def rule_settings(request):
+    if not request.user.is_superuser:
+        raise PermissionDenied("规则参数由系统管理员维护")
     current = current_settings()
     form = RuleSettingsForm(request.POST or None, current=current)
     if request.method == "POST" and form.is_valid():

@@ -12,9 +12,24 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "name", "gender", "birth_date", "party_status", "joined_on", "confirmed_on", "party_age",
-                  "home_org", "institution", "department", "job_title", "is_dual_leader", "is_active", "id_number",
-                  "phone"]
+        fields = [
+            "id",
+            "name",
+            "gender",
+            "birth_date",
+            "party_status",
+            "joined_on",
+            "confirmed_on",
+            "party_age",
+            "home_org",
+            "institution",
+            "department",
+            "job_title",
+            "is_dual_leader",
+            "is_active",
+            "id_number",
+            "phone",
+        ]
 
     def get_party_age(self, obj) -> int | None:
         return obj.party_age()

@@ -3,6 +3,7 @@ import datetime
 from django import forms
 
 from core import crypto
+from core.access import Role
 from core.validators import (
     birth_date_from_id,
     gender_from_id,
@@ -25,17 +26,34 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ["name", "gender", "birth_date", "ethnicity", "education", "party_status", "applied_on", "joined_on",
-                  "confirmed_on", "probation_extended", "home_org", "institution", "department", "job_title",
-                  "is_retired", "is_dual_leader", "died_on", "note"]
+        fields = [
+            "name",
+            "gender",
+            "birth_date",
+            "ethnicity",
+            "education",
+            "party_status",
+            "applied_on",
+            "joined_on",
+            "confirmed_on",
+            "probation_extended",
+            "home_org",
+            "institution",
+            "department",
+            "job_title",
+            "is_retired",
+            "is_dual_leader",
+            "died_on",
+            "note",
+        ]
         widgets = dict.fromkeys(("birth_date", "applied_on", "joined_on", "confirmed_on", "died_on"), DATE)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["home_org"] = OrgChoiceField(
-            queryset=scoped_orgs(user, "create" if not self.instance.pk else "change"), label="所属党组织"
+            queryset=scoped_orgs(user, Role.SECRETARY), label="所属党组织"
         )
-        self.fields["institution"].queryset = scoped_institutions(user, "view")
+        self.fields["institution"].queryset = scoped_institutions(user)
         self.fields["note"].widget.attrs["rows"] = 3
         if self.instance.pk:
             self.fields.pop("membership_start")
@@ -104,7 +122,7 @@ class TransferForm(forms.Form):
     def __init__(self, *args, user, person, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
-        self.fields["org"].queryset = scoped_orgs(user, "create")
+        self.fields["org"].queryset = scoped_orgs(user, Role.SECRETARY)
 
     def clean(self):
         data = super().clean()
@@ -132,8 +150,8 @@ class PositionForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["org"] = OrgChoiceField(queryset=scoped_orgs(user, "change"), label="党组织", required=False)
-        self.fields["institution"].queryset = scoped_institutions(user, "view")
+        self.fields["org"] = OrgChoiceField(queryset=scoped_orgs(user, Role.SECRETARY), label="党组织", required=False)
+        self.fields["institution"].queryset = scoped_institutions(user)
         self.fields["title"].widget.attrs["list"] = "title-options"
         self.title_options = PARTY_TITLES + ADMIN_TITLES
 

@@ -92,7 +92,12 @@ class Person(models.Model):
     confirmed_on = models.DateField("转正日期", null=True, blank=True, help_text="党龄自转正之日起计算")
     probation_extended = models.BooleanField("预备期延长", default=False)
     institution = models.ForeignKey(
-        "orgs.Institution", verbose_name="工作单位", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+        "orgs.Institution",
+        verbose_name="工作单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
     )
     department = models.CharField("科室/部门", max_length=60, blank=True)
     job_title = models.CharField("职称/岗位", max_length=60, blank=True)
@@ -167,7 +172,9 @@ class Person(models.Model):
         if self.party_status != PartyStatus.FORMAL or not self.confirmed_on:
             return None
         on = on or datetime.date.today()
-        years = on.year - self.confirmed_on.year - ((on.month, on.day) < (self.confirmed_on.month, self.confirmed_on.day))
+        years = (
+            on.year - self.confirmed_on.year - ((on.month, on.day) < (self.confirmed_on.month, self.confirmed_on.day))
+        )
         return max(years, 0)
 
     def is_own_record_of(self, user) -> bool:
@@ -189,8 +196,10 @@ class Person(models.Model):
             if value and value > today:
                 errors.setdefault(field, "日期不能晚于今天")
         if self.birth_date and self.joined_on:
-            age = self.joined_on.year - self.birth_date.year - (
-                (self.joined_on.month, self.joined_on.day) < (self.birth_date.month, self.birth_date.day)
+            age = (
+                self.joined_on.year
+                - self.birth_date.year
+                - ((self.joined_on.month, self.joined_on.day) < (self.birth_date.month, self.birth_date.day))
             )
             if age < 18:
                 errors.setdefault("joined_on", "入党时应年满18周岁")
@@ -208,7 +217,9 @@ class Membership(models.Model):
     """Which organisation holds a person's party relationship, from when to when (transfers keep history)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
-    org = models.ForeignKey("orgs.PartyOrg", verbose_name="党组织", on_delete=models.PROTECT, related_name="memberships")
+    org = models.ForeignKey(
+        "orgs.PartyOrg", verbose_name="党组织", on_delete=models.PROTECT, related_name="memberships"
+    )
     org_path = PathField(editable=False)
     start_on = models.DateField("转入/开始日期")
     end_on = models.DateField("转出/结束日期", null=True, blank=True)
@@ -265,8 +276,25 @@ class PositionKind(models.TextChoices):
 
 
 PARTY_TITLES = ["书记", "副书记", "专职副书记", "组织委员", "宣传委员", "纪检委员", "委员", "兼职委员", "党小组组长"]
-ADMIN_TITLES = ["院长", "执行院长", "总院长", "副院长", "党委办主任", "院办主任", "科主任", "负责人", "处长",
-                "局长", "副局长", "镇长", "副镇长", "董事", "总经理", "副总经理", "干事"]
+ADMIN_TITLES = [
+    "院长",
+    "执行院长",
+    "总院长",
+    "副院长",
+    "党委办主任",
+    "院办主任",
+    "科主任",
+    "负责人",
+    "处长",
+    "局长",
+    "副局长",
+    "镇长",
+    "副镇长",
+    "董事",
+    "总经理",
+    "副总经理",
+    "干事",
+]
 COMMITTEE_TITLES = {"书记", "副书记", "专职副书记", "组织委员", "宣传委员", "纪检委员", "委员", "兼职委员"}
 
 
@@ -286,10 +314,20 @@ class Position(models.Model):
     kind = models.CharField("类别", max_length=6, choices=PositionKind.choices, default=PositionKind.PARTY)
     title = models.CharField("职务", max_length=40)
     org = models.ForeignKey(
-        "orgs.PartyOrg", verbose_name="党组织", null=True, blank=True, on_delete=models.PROTECT, related_name="positions"
+        "orgs.PartyOrg",
+        verbose_name="党组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
     )
     institution = models.ForeignKey(
-        "orgs.Institution", verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT, related_name="positions"
+        "orgs.Institution",
+        verbose_name="单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="positions",
     )
     org_path = PathField(editable=False)
     start_on = models.DateField("任职日期", null=True, blank=True)

@@ -19,8 +19,21 @@ from .forms import EndMembershipForm, PersonForm, PositionForm, TransferForm
 from .models import Education, Membership, PartyStatus, Person, Position
 
 SORTS = {"org": ("org_path", "id"), "name": ("name_pinyin", "id"), "recent": ("-id",)}
-EXPORT_HEADERS = ["编号", "姓名", "性别", "出生日期", "政治面貌", "入党日期", "转正日期", "党龄", "所属党组织", "工作单位",
-                  "科室", "身份证号", "手机号"]
+EXPORT_HEADERS = [
+    "编号",
+    "姓名",
+    "性别",
+    "出生日期",
+    "政治面貌",
+    "入党日期",
+    "转正日期",
+    "党龄",
+    "所属党组织",
+    "工作单位",
+    "科室",
+    "身份证号",
+    "手机号",
+]
 
 
 def filtered_people(request):
@@ -49,9 +62,21 @@ def person_list(request):
     qs = filtered_people(request).select_related("home_org", "institution")
     if request.GET.get("export") == "xlsx":
         rows = (
-            (p.id, p.name, p.get_gender_display(), p.birth_date, p.get_party_status_display(), p.joined_on,
-             p.confirmed_on, p.party_age(), p.home_org.name, p.institution.name if p.institution else "",
-             p.department, p.id_number_mask, p.phone_mask)
+            (
+                p.id,
+                p.name,
+                p.get_gender_display(),
+                p.birth_date,
+                p.get_party_status_display(),
+                p.joined_on,
+                p.confirmed_on,
+                p.party_age(),
+                p.home_org.name,
+                p.institution.name if p.institution else "",
+                p.department,
+                p.id_number_mask,
+                p.phone_mask,
+            )
             for p in qs.order_by("org_path", "id").iterator(2000)
         )
         return xlsx_response("人员", EXPORT_HEADERS, rows)
@@ -161,7 +186,9 @@ def membership_transfer(request, pk):
             services.refresh_orgs(touched)
         messages.success(request, f"已将组织关系转入：{org.name}")
         return redirect("people:detail", person.pk)
-    return render(request, "people/simple_form.html", {"form": form, "title": f"组织关系转接：{person.name}", "person": person})
+    return render(
+        request, "people/simple_form.html", {"form": form, "title": f"组织关系转接：{person.name}", "person": person}
+    )
 
 
 def transfer(person: Person, org: PartyOrg, date, reason: str) -> list[int]:
@@ -198,7 +225,9 @@ def membership_end(request, pk):
                 services.refresh_orgs([current.org_id])
             messages.success(request, "已办理转出")
             return redirect("people:detail", person.pk)
-    return render(request, "people/simple_form.html", {"form": form, "title": f"组织关系转出：{person.name}", "person": person})
+    return render(
+        request, "people/simple_form.html", {"form": form, "title": f"组织关系转出：{person.name}", "person": person}
+    )
 
 
 @login_required

@@ -38,17 +38,36 @@ class Command(BaseCommand):
         placeholder = PartyOrg(name="（待定）", kind=OrgKind.COMMITTEE)
         placeholder.save()
         for key, name, ownership, kind, grade, region, parent, short in D.INSTITUTIONS:
-            insts[key] = Institution(name=name, ownership=ownership, kind=kind, grade=grade, region_code=region,
-                                     parent=insts.get(parent), short_name=short, managing_org=placeholder)
+            insts[key] = Institution(
+                name=name,
+                ownership=ownership,
+                kind=kind,
+                grade=grade,
+                region_code=region,
+                parent=insts.get(parent),
+                short_name=short,
+                managing_org=placeholder,
+            )
             insts[key].save()
         for key, name, kind, parent, inst, functional, established in D.ORGS:
-            org = PartyOrg(name=name, kind=kind, parent=orgs.get(parent), institution=insts.get(inst),
-                           is_functional=functional, established_on=_date(established))
+            org = PartyOrg(
+                name=name,
+                kind=kind,
+                parent=orgs.get(parent),
+                institution=insts.get(inst),
+                is_functional=functional,
+                established_on=_date(established),
+            )
             org.save()
             orgs[key] = org
         for i, name in enumerate(D.BOAI_BRANCHES, start=1):
-            org = PartyOrg(name=name, kind=OrgKind.BRANCH, parent=orgs["boai_pc"], institution=insts["boai"],
-                           term_started_on=datetime.date(2023, 3, 1))
+            org = PartyOrg(
+                name=name,
+                kind=OrgKind.BRANCH,
+                parent=orgs["boai_pc"],
+                institution=insts["boai"],
+                term_started_on=datetime.date(2023, 3, 1),
+            )
             org.save()
             orgs[f"boai_b{i}"] = org
         self._assign_managing_orgs(insts, orgs)
@@ -58,13 +77,23 @@ class Command(BaseCommand):
         self._users(orgs, people)
         services.refresh_orgs()
         services.refresh_institutions()
-        self.stdout.write(self.style.SUCCESS(f"已载入演示数据：{PartyOrg.objects.count()} 个党组织，{Person.objects.count()} 人"))
+        self.stdout.write(
+            self.style.SUCCESS(f"已载入演示数据：{PartyOrg.objects.count()} 个党组织，{Person.objects.count()} 人")
+        )
 
     def _assign_managing_orgs(self, insts, orgs):
         own = {o.institution_id: o for o in orgs.values() if o.institution_id}
-        fallback = {"jk_longgui": "jk_pc", "jk_tonghe": "jk_pc", "guangji_co": "guangji_b", "taihe": "by_sector",
-                    "renhe": "by_sector", "longgui_chc": "by_sector", "dg_bureau": "dg7_pc",
-                    "ly_org_dept": "mengyin_pc", "ly_hc": "mengyin_pc"}
+        fallback = {
+            "jk_longgui": "jk_pc",
+            "jk_tonghe": "jk_pc",
+            "guangji_co": "guangji_b",
+            "taihe": "by_sector",
+            "renhe": "by_sector",
+            "longgui_chc": "by_sector",
+            "dg_bureau": "dg7_pc",
+            "ly_org_dept": "mengyin_pc",
+            "ly_hc": "mengyin_pc",
+        }
         for key, inst in insts.items():
             inst.managing_org = own.get(inst.id) or orgs[fallback[key]]
             inst.save()
@@ -85,9 +114,17 @@ class Command(BaseCommand):
             if person.party_status == PartyStatus.FORMAL:
                 Membership(person=person, org=orgs[home], start_on=person.joined_on, reason="演示数据").save()
             for kind, title, org_key, inst_key, start, end in posts:
-                Position(person=person, kind=kind, title=title, org=orgs.get(org_key), institution=insts.get(inst_key),
-                         start_on=_date(start), end_on=_date(end), dates_approximate=True,
-                         note="日期为报道日期").save()
+                Position(
+                    person=person,
+                    kind=kind,
+                    title=title,
+                    org=orgs.get(org_key),
+                    institution=insts.get(inst_key),
+                    start_on=_date(start),
+                    end_on=_date(end),
+                    dates_approximate=True,
+                    note="日期为报道日期",
+                ).save()
                 if not person.institution_id and inst_key:
                     person.institution = insts[inst_key]
                     person.save()

@@ -1,0 +1,99 @@
+"""The fixed cast of the tests (STYLE.md): one small world and a user for every role.
+
+    sector (行业党委)              <- sector_admin
+    ├── hospital A 党委            <- unit_admin
+    │   ├── branch A1              <- secretary; member (person linked to user "member")
+    │   │   └── group A1-1
+    │   └── branch A2
+    └── hospital B 党委            <- outsider (unit admin of B)
+    partner org (a town 党委)      <- partner
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.test import TestCase
+
+from accounts.models import RoleGrant
+from core.access import Role
+from orgs import services
+from orgs.models import Institution, OrgKind, PartyOrg
+from people.models import Membership, PartyStatus, Person, Position
+
+PASSWORD = "test-password-1"
+
+
+def make_person(name, org, status=PartyStatus.FORMAL, institution=None, **extra) -> Person:
+    person = Person(name=name, home_org=org, party_status=status, institution=institution, **extra)
+    if status in (PartyStatus.FORMAL, PartyStatus.PROBATIONARY):
+        person.joined_on = extra.get("joined_on", datetime.date(2010, 3, 1))
+    if status == PartyStatus.FORMAL:
+        person.confirmed_on = extra.get("confirmed_on", datetime.date(2011, 3, 1))
+    person.save()
+    if person.is_member:
+        Membership(person=person, org=org, start_on=person.joined_on).save()
+    return person
+
+
+class CastTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        User = get_user_model()
+        placeholder = PartyOrg(name="placeholder", kind=OrgKind.COMMITTEE)
+        placeholder.save()
+        cls.sector = PartyOrg.objects.create(name="测试区民营医疗行业党委", kind=OrgKind.SECTOR_COMMITTEE, is_functional=True)
+        cls.hospital_a = Institution.objects.create(
+            name="甲市博爱医院", kind="hospital", region_code="442000", managing_org=placeholder
+        )
+        cls.hospital_b = Institution.objects.create(
+            name="乙市人民医院", kind="hospital", region_code="441900", managing_org=placeholder
+        )
+        cls.org_a = PartyOrg.objects.create(
+            name="中共甲市博爱医院委员会", kind=OrgKind.COMMITTEE, parent=cls.sector, institution=cls.hospital_a
+        )
+        cls.branch_a1 = PartyOrg.objects.create(
+            name="博爱医院第一党支部", kind=OrgKind.BRANCH, parent=cls.org_a, institution=cls.hospital_a
+        )
+        cls.group_a11 = PartyOrg.objects.create(name="第一党小组", kind=OrgKind.GROUP, parent=cls.branch_a1)
+        cls.branch_a2 = PartyOrg.objects.create(
+            name="博爱医院第二党支部", kind=OrgKind.BRANCH, parent=cls.org_a, institution=cls.hospital_a
+        )
+        cls.org_b = PartyOrg.objects.create(
+            name="中共乙市人民医院委员会", kind=OrgKind.COMMITTEE, parent=cls.sector, institution=cls.hospital_b
+        )
+        cls.partner_org = PartyOrg.objects.create(name="中共某镇委员会", kind=OrgKind.COMMITTEE)
+        for inst, org in ((cls.hospital_a, cls.org_a), (cls.hospital_b, cls.org_b)):
+            inst.managing_org = org
+            inst.save()
+        placeholder.delete()
+
+        cls.person_a1 = make_person("雷继敏", cls.branch_a1, institution=cls.hospital_a)
+        cls.person_a1.set_id_number("442000198001010017")
+        cls.person_a1.set_phone("13800138000")
+        cls.person_a1.save()
+        Position.objects.create(person=cls.person_a1, kind="party", title="书记", org=cls.branch_a1)
+        cls.member_person = make_person("李永川", cls.branch_a1, institution=cls.hospital_a)
+        cls.person_b = make_person("高建慧", cls.org_b, institution=cls.hospital_b)
+
+        cls.users = {}
+        for username, org, role in (
+            ("sector_admin", cls.sector, Role.SECTOR_ADMIN),
+            ("unit_admin", cls.org_a, Role.UNIT_ADMIN),
+            ("secretary", cls.branch_a1, Role.SECRETARY),
+            ("member", cls.branch_a1, Role.MEMBER),
+            ("partner", cls.partner_org, Role.PARTNER),
+            ("outsider", cls.org_b, Role.UNIT_ADMIN),
+        ):
+            user = User.objects.create_user(username, password=PASSWORD)
+            RoleGrant(user=user, org=org, role=role).save()
+            cls.users[username] = user
+        cls.member_person.user = cls.users["member"]
+        cls.member_person.save()
+        cls.superuser = User.objects.create_superuser("root", password=PASSWORD)
+        services.refresh_orgs()
+        services.refresh_institutions()
+
+    def login(self, username: str):
+        user = self.superuser if username == "root" else self.users[username]
+        self.client.force_login(user)
+        return user
