@@ -5,4 +5,7 @@ from . import views
 app_name = "imports"
 urlpatterns = [
     path("", views.start, name="start"),
+    path("<int:pk>/", views.job_detail, name="job"),
+    path("<int:pk>/confirm/", views.job_confirm, name="confirm"),
+    path("template/<str:kind>.xlsx", views.template, name="template"),
 ]

@@ -1,0 +1,159 @@
+"""What every import kind shares: row errors, label lookups, scoped name resolution, the plan/apply contract."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from core.access import scope_q
+from core.text import normalise
+from orgs.models import Institution, PartyOrg
+
+from .reader import Sheet, cell_text, column_letter, parse_date
+
+MAX_STORED_ERRORS = 500
+
+
+class RowError(Exception):
+    def __init__(self, field: str, reason: str):
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+@dataclass
+class Plan:
+    """The outcome of validating a whole file: errors, or the writes to make."""
+
+    errors: list[dict] = field(default_factory=list)
+    error_count: int = 0
+    creates: int = 0
+    updates: int = 0
+    rows: list = field(default_factory=list)  # kind-specific prepared rows
+
+    def add_error(self, sheet: Sheet, row_number: int, column_field: str, value, reason: str, labels: dict):
+        self.error_count += 1
+        if len(self.errors) < MAX_STORED_ERRORS:
+            column = sheet.columns.get(column_field)
+            self.errors.append({
+                "sheet": sheet.name,
+                "row": row_number,
+                "column": f"{column_letter(column)}（{labels.get(column_field, column_field)}）" if column is not None
+                else labels.get(column_field, column_field),
+                "value": cell_text(value)[:60],
+                "reason": reason,
+            })
+
+
+class ImportKindBase:
+    """A kind of import: its columns (label -> field, first label canonical), required fields and row logic."""
+
+    headers: dict[str, str] = {}
+    required: set[str] = set()
+    example: list[str] = []
+
+    def __init__(self, user):
+        self.user = user
+
+    @property
+    def labels(self) -> dict[str, str]:
+        first: dict[str, str] = {}
+        for label, name in self.headers.items():
+            first.setdefault(name, label)
+        return first
+
+    def plan(self, sheet: Sheet) -> Plan:
+        plan = Plan()
+        self.prepare(sheet)
+        for number, cells in sheet.rows:
+            values = {name: (cells[col] if col < len(cells) else None) for name, col in sheet.columns.items()}
+            try:
+                for name in self.required:
+                    if cell_text(values.get(name)) == "":
+                        raise RowError(name, "必填项为空")
+                plan.rows.append(self.check_row(number, values, plan))
+            except RowError as error:
+                plan.add_error(sheet, number, error.field, values.get(error.field), error.reason, self.labels)
+        return plan
+
+    def prepare(self, sheet: Sheet) -> None:
+        """Bulk look-ups before the row loop (no query per row)."""
+
+    def check_row(self, number: int, values: dict, plan: Plan):
+        raise NotImplementedError
+
+    def apply(self, plan: Plan, progress) -> dict:
+        raise NotImplementedError
+
+    # helpers -------------------------------------------------------------------------
+    def text(self, values, name) -> str:
+        return cell_text(values.get(name))
+
+    def date(self, values, name):
+        try:
+            return parse_date(values.get(name))
+        except ValueError as exc:
+            raise RowError(name, str(exc)) from None
+
+    def choice(self, values, name, choices, default=None):
+        text = self.text(values, name)
+        if not text:
+            return default
+        by_label = {str(label): value for value, label in choices}
+        if text in by_label:
+            return by_label[text]
+        if text in dict(choices):
+            return text
+        raise RowError(name, f"取值无效，可选：{'、'.join(str(label) for _, label in choices)}")
+
+
+class OrgResolver:
+    """Finds organisations the user may write to by 编号 or exact name (繁简-insensitive)."""
+
+    def __init__(self, user, min_role: int):
+        qs = PartyOrg.objects.filter(is_active=True).only("id", "name", "path")
+        q = scope_q(user, min_role, "path")
+        if q is not None:
+            qs = qs.filter(q)
+        self.by_id = {o.id: o for o in qs}
+        self.by_name: dict[str, list[PartyOrg]] = defaultdict(list)
+        for org in self.by_id.values():
+            self.by_name[normalise(org.name)].append(org)
+
+    def resolve(self, value, field_name: str, required: bool = True) -> PartyOrg | None:
+        text = cell_text(value)
+        if not text:
+            if required:
+                raise RowError(field_name, "必填项为空")
+            return None
+        if text.isdigit() and int(text) in self.by_id:
+            return self.by_id[int(text)]
+        found = self.by_name.get(normalise(text), [])
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise RowError(field_name, f"名称对应{len(found)}个党组织，请改填党组织编号")
+        raise RowError(field_name, "在您的管理范围内找不到该党组织（请核对名称或先导入党组织）")
+
+
+class InstitutionResolver:
+    def __init__(self, user):
+        qs = Institution.objects.visible_to(user, "view").filter(is_active=True).only("id", "name", "credit_code")
+        self.by_id = {i.id: i for i in qs}
+        self.by_name: dict[str, list[Institution]] = defaultdict(list)
+        self.by_code = {i.credit_code: i for i in self.by_id.values() if i.credit_code}
+        for inst in self.by_id.values():
+            self.by_name[normalise(inst.name)].append(inst)
+
+    def resolve(self, value, field_name: str) -> Institution | None:
+        text = cell_text(value)
+        if not text:
+            return None
+        if text.isdigit() and int(text) in self.by_id:
+            return self.by_id[int(text)]
+        if text.upper() in self.by_code:
+            return self.by_code[text.upper()]
+        found = self.by_name.get(normalise(text), [])
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise RowError(field_name, "名称对应多个单位，请改填单位编号或统一社会信用代码")
+        raise RowError(field_name, "在您的管理范围内找不到该单位（请核对名称或先导入单位）")

@@ -1,0 +1,44 @@
+"""An upload of a spreadsheet: validated in full, previewed with row-level errors, applied in one transaction."""
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportKind(models.TextChoices):
+    INSTITUTIONS = "institutions", "单位"
+    ORGS = "orgs", "党组织"
+    PEOPLE = "people", "人员"
+    MEMBERSHIPS = "memberships", "组织关系"
+    POSITIONS = "positions", "职务"
+
+
+class ImportStatus(models.TextChoices):
+    INVALID = "invalid", "有错误，未导入"
+    READY = "ready", "校验通过，待确认"
+    RUNNING = "running", "导入中"
+    DONE = "done", "已导入"
+    FAILED = "failed", "导入失败，未写入任何数据"
+
+
+class ImportJob(models.Model):
+    """One uploaded file. Only its uploader sees it; the rows it writes go through the same access gate."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="imports")
+    kind = models.CharField("类型", max_length=16, choices=ImportKind.choices)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=200)
+    status = models.CharField("状态", max_length=10, choices=ImportStatus.choices)
+    row_count = models.PositiveIntegerField("数据行数", default=0)
+    errors = models.JSONField("错误", default=list)
+    error_count = models.PositiveIntegerField(default=0)
+    summary = models.JSONField("摘要", default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        indexes = [models.Index(fields=["user", "-created_at"], name="import_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.original_name}"
