@@ -35,9 +35,11 @@ def make_person(name, org, status=PartyStatus.FORMAL, institution=None, **extra)
     return person
 
 
-class CastTestCase(TestCase):
-    @classmethod
-    def setUpTestData(cls):
+class Cast:
+    """The records and users of the test world; built once per test class (or per browser test)."""
+
+    def __init__(self):
+        cls = self
         User = get_user_model()
         placeholder = PartyOrg(name="placeholder", kind=OrgKind.COMMITTEE)
         placeholder.save()
@@ -92,6 +94,14 @@ class CastTestCase(TestCase):
         cls.superuser = User.objects.create_superuser("root", password=PASSWORD)
         services.refresh_orgs()
         services.refresh_institutions()
+
+
+class CastTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.cast = Cast()
+        for name, value in vars(cls.cast).items():
+            setattr(cls, name, value)
 
     def login(self, username: str):
         user = self.superuser if username == "root" else self.users[username]
