@@ -1,12 +1,12 @@
 """The fixed cast of the tests (STYLE.md): one small world and a user for every role.
 
-    sector (行业党委)              <- sector_admin
-    ├── hospital A 党委            <- unit_admin
-    │   ├── branch A1              <- secretary; member (person linked to user "member")
-    │   │   └── group A1-1
-    │   └── branch A2
-    └── hospital B 党委            <- outsider (unit admin of B)
-    partner org (a town 党委)      <- partner
+sector (行业党委)              <- sector_admin
+├── hospital A 党委            <- unit_admin
+│   ├── branch A1              <- secretary; member (person linked to user "member")
+│   │   └── group A1-1
+│   └── branch A2
+└── hospital B 党委            <- outsider (unit admin of B)
+partner org (a town 党委)      <- partner
 """
 
 import datetime
@@ -43,7 +43,9 @@ class Cast:
         User = get_user_model()
         placeholder = PartyOrg(name="placeholder", kind=OrgKind.COMMITTEE)
         placeholder.save()
-        cls.sector = PartyOrg.objects.create(name="测试区民营医疗行业党委", kind=OrgKind.SECTOR_COMMITTEE, is_functional=True)
+        cls.sector = PartyOrg.objects.create(
+            name="测试区民营医疗行业党委", kind=OrgKind.SECTOR_COMMITTEE, is_functional=True
+        )
         cls.hospital_a = Institution.objects.create(
             name="甲市博爱医院", kind="hospital", region_code="442000", managing_org=placeholder
         )

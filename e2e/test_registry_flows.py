@@ -1,6 +1,5 @@
 """Key registry flows in a real browser (Debian's chromium via Playwright)."""
 
-
 import pytest
 from playwright.sync_api import expect
 

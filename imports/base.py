@@ -33,14 +33,17 @@ class Plan:
         self.error_count += 1
         if len(self.errors) < MAX_STORED_ERRORS:
             column = sheet.columns.get(column_field)
-            self.errors.append({
-                "sheet": sheet.name,
-                "row": row_number,
-                "column": f"{column_letter(column)}（{labels.get(column_field, column_field)}）" if column is not None
-                else labels.get(column_field, column_field),
-                "value": cell_text(value)[:60],
-                "reason": reason,
-            })
+            self.errors.append(
+                {
+                    "sheet": sheet.name,
+                    "row": row_number,
+                    "column": f"{column_letter(column)}（{labels.get(column_field, column_field)}）"
+                    if column is not None
+                    else labels.get(column_field, column_field),
+                    "value": cell_text(value)[:60],
+                    "reason": reason,
+                }
+            )
 
 
 class ImportKindBase:

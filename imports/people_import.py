@@ -35,25 +35,53 @@ def _chunks(items, size=SQLITE_PARAMS):
 
 class PeopleImport(ImportKindBase):
     headers = {
-        "编号": "id", "人员编号": "id",
+        "编号": "id",
+        "人员编号": "id",
         "姓名": "name",
         "性别": "gender",
         "出生日期": "birth_date",
-        "身份证号": "id_number", "身份证号码": "id_number", "公民身份号码": "id_number",
-        "手机号": "phone", "手机号码": "phone", "联系电话": "phone",
+        "身份证号": "id_number",
+        "身份证号码": "id_number",
+        "公民身份号码": "id_number",
+        "手机号": "phone",
+        "手机号码": "phone",
+        "联系电话": "phone",
         "政治面貌": "party_status",
-        "入党日期": "joined_on", "入党时间": "joined_on",
-        "转正日期": "confirmed_on", "转正时间": "confirmed_on",
-        "所属党组织": "org", "党组织": "org", "所在党支部": "org",
-        "工作单位": "institution", "单位": "institution",
-        "科室": "department", "科室/部门": "department", "部门": "department",
-        "职称/岗位": "job_title", "职称": "job_title",
+        "入党日期": "joined_on",
+        "入党时间": "joined_on",
+        "转正日期": "confirmed_on",
+        "转正时间": "confirmed_on",
+        "所属党组织": "org",
+        "党组织": "org",
+        "所在党支部": "org",
+        "工作单位": "institution",
+        "单位": "institution",
+        "科室": "department",
+        "科室/部门": "department",
+        "部门": "department",
+        "职称/岗位": "job_title",
+        "职称": "job_title",
         "学历": "education",
         "民族": "ethnicity",
     }
     required = {"name", "party_status", "org"}
-    example = ["", "王小明", "男", "1985-03-12", "440111198503120011", "13800138000", "正式党员", "2010-06-20",
-               "2011-06-20", "（填写党组织名称或编号）", "（填写单位名称）", "内科", "主治医师", "大学本科", "汉族"]
+    example = [
+        "",
+        "王小明",
+        "男",
+        "1985-03-12",
+        "440111198503120011",
+        "13800138000",
+        "正式党员",
+        "2010-06-20",
+        "2011-06-20",
+        "（填写党组织名称或编号）",
+        "（填写单位名称）",
+        "内科",
+        "主治医师",
+        "大学本科",
+        "汉族",
+    ]
 
     def prepare(self, sheet):
         self.orgs = OrgResolver(self.user, Role.SECRETARY)
@@ -75,7 +103,9 @@ class PeopleImport(ImportKindBase):
                 self.by_hash[person.id_number_hash] = person
         self.editable_ids = set()
         for chunk in _chunks(ids):
-            self.editable_ids |= set(Person.objects.visible_to(self.user, "change").filter(id__in=chunk).values_list("id", flat=True))
+            self.editable_ids |= set(
+                Person.objects.visible_to(self.user, "change").filter(id__in=chunk).values_list("id", flat=True)
+            )
         self.seen_hashes: dict[str, int] = {}
 
     def check_row(self, number, values, plan: Plan):
@@ -86,7 +116,10 @@ class PeopleImport(ImportKindBase):
         org = self.orgs.resolve(values.get("org"), "org")
         institution = self.institutions.resolve(values.get("institution"), "institution")
         row = {
-            "name": name, "party_status": status, "org": org, "institution": institution,
+            "name": name,
+            "party_status": status,
+            "org": org,
+            "institution": institution,
             "gender": self.choice(values, "gender", Gender.choices, ""),
             "education": self.choice(values, "education", Education.choices, ""),
             "birth_date": self.date(values, "birth_date"),
@@ -175,10 +208,13 @@ class PeopleImport(ImportKindBase):
             batch = creates[batch_start : batch_start + BATCH]
             people = [self._build(Person(), row) for row in batch]
             Person.objects.bulk_create(people)
-            Membership.objects.bulk_create([
-                Membership(person=p, org_id=p.home_org_id, org_path=p.org_path, start_on=p.joined_on, reason="导入")
-                for p in people if p.party_status in MEMBER_STATUSES
-            ])
+            Membership.objects.bulk_create(
+                [
+                    Membership(person=p, org_id=p.home_org_id, org_path=p.org_path, start_on=p.joined_on, reason="导入")
+                    for p in people
+                    if p.party_status in MEMBER_STATUSES
+                ]
+            )
             audit += [self._audit(p, LogEntry.Action.CREATE, content_type) for p in people]
             touched_orgs |= {p.home_org_id for p in people}
             touched_insts |= {p.institution_id for p in people}
@@ -194,7 +230,9 @@ class PeopleImport(ImportKindBase):
                     row["org"] = person.home_org  # relationship changes go through a transfer, not an import
                 before = {f: str(getattr(person, f)) for f in _AUDITED}
                 self._build(person, row)
-                diff = {f: [before[f], str(getattr(person, f))] for f in _AUDITED if before[f] != str(getattr(person, f))}
+                diff = {
+                    f: [before[f], str(getattr(person, f))] for f in _AUDITED if before[f] != str(getattr(person, f))
+                }
                 if diff:
                     changed.append(person)
                     audit.append(self._audit(person, LogEntry.Action.UPDATE, content_type, diff))
@@ -214,8 +252,17 @@ class PeopleImport(ImportKindBase):
         person.name = row["name"]
         person.name_norm = normalise(row["name"])
         person.name_pinyin, person.name_initials = pinyin_keys(row["name"])
-        for name in ("party_status", "gender", "education", "birth_date", "joined_on", "confirmed_on", "department",
-                     "job_title", "ethnicity"):
+        for name in (
+            "party_status",
+            "gender",
+            "education",
+            "birth_date",
+            "joined_on",
+            "confirmed_on",
+            "department",
+            "job_title",
+            "ethnicity",
+        ):
             if row[name] not in (None, "") or not person.pk:
                 setattr(person, name, row[name])
         person.institution = row["institution"] or person.institution
@@ -233,13 +280,54 @@ class PeopleImport(ImportKindBase):
     def _audit(self, person, action, content_type, diff=None) -> LogEntry:
         if diff is None:
             diff = {f: ["None", str(getattr(person, f))] for f in _AUDITED if getattr(person, f) not in (None, "")}
-        return LogEntry(content_type=content_type, object_pk=str(person.pk), object_id=person.pk,
-                        object_repr=person.name, action=action, changes=diff, actor=self.user,
-                        additional_data={"note": "Excel 导入"})
+        return LogEntry(
+            content_type=content_type,
+            object_pk=str(person.pk),
+            object_id=person.pk,
+            object_repr=person.name,
+            action=action,
+            changes=diff,
+            actor=self.user,
+            additional_data={"note": "Excel 导入"},
+        )
 
 
-_AUDITED = ["name", "party_status", "gender", "birth_date", "joined_on", "confirmed_on", "home_org_id",
-            "institution_id", "department", "job_title", "education", "ethnicity", "id_number_mask", "phone_mask"]
-_WRITTEN = ["name", "name_norm", "name_pinyin", "name_initials", "party_status", "gender", "education", "birth_date",
-            "joined_on", "confirmed_on", "department", "job_title", "ethnicity", "institution", "home_org", "org_path",
-            "id_number_enc", "id_number_hash", "id_number_mask", "phone_enc", "phone_mask"]
+_AUDITED = [
+    "name",
+    "party_status",
+    "gender",
+    "birth_date",
+    "joined_on",
+    "confirmed_on",
+    "home_org_id",
+    "institution_id",
+    "department",
+    "job_title",
+    "education",
+    "ethnicity",
+    "id_number_mask",
+    "phone_mask",
+]
+_WRITTEN = [
+    "name",
+    "name_norm",
+    "name_pinyin",
+    "name_initials",
+    "party_status",
+    "gender",
+    "education",
+    "birth_date",
+    "joined_on",
+    "confirmed_on",
+    "department",
+    "job_title",
+    "ethnicity",
+    "institution",
+    "home_org",
+    "org_path",
+    "id_number_enc",
+    "id_number_hash",
+    "id_number_mask",
+    "phone_enc",
+    "phone_mask",
+]

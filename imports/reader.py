@@ -96,7 +96,9 @@ def _detect(name: str, content: bytes) -> str:
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return "xls"
     if lower.endswith((".xlsx", ".xls", ".xlsm", ".ods")):
-        raise ImportFileError("文件扩展名是 Excel，但内容不是 Excel 工作簿（可能是改了扩展名的其他文件），请用 Excel 另存为 .xlsx 后上传")
+        raise ImportFileError(
+            "文件扩展名是 Excel，但内容不是 Excel 工作簿（可能是改了扩展名的其他文件），请用 Excel 另存为 .xlsx 后上传"
+        )
     if b"\x00" in content[:4096]:
         raise ImportFileError("文件不是电子表格（含二进制内容），请上传 .xlsx、.xls 或 .csv 文件")
     return "csv"

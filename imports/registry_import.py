@@ -11,9 +11,22 @@ from .base import ImportKindBase, InstitutionResolver, OrgResolver, Plan, RowErr
 
 
 class InstitutionImport(ImportKindBase):
-    headers = {"编号": "id", "名称": "name", "单位名称": "name", "简称": "short_name", "统一社会信用代码": "credit_code",
-               "所有制": "ownership", "类型": "kind", "单位类型": "kind", "等级": "grade", "行政区划代码": "region_code",
-               "区划代码": "region_code", "上级单位": "parent", "管理党组织": "managing_org", "从业人员数": "staff_count"}
+    headers = {
+        "编号": "id",
+        "名称": "name",
+        "单位名称": "name",
+        "简称": "short_name",
+        "统一社会信用代码": "credit_code",
+        "所有制": "ownership",
+        "类型": "kind",
+        "单位类型": "kind",
+        "等级": "grade",
+        "行政区划代码": "region_code",
+        "区划代码": "region_code",
+        "上级单位": "parent",
+        "管理党组织": "managing_org",
+        "从业人员数": "staff_count",
+    }
     required = {"name", "ownership", "kind", "region_code", "managing_org"}
     example = ["", "某某医院", "", "", "民营", "医院", "二级甲等", "440111", "", "（党组织名称或编号）", "120"]
 
@@ -35,10 +48,15 @@ class InstitutionImport(ImportKindBase):
             raise RowError("staff_count", "应为整数")
         existing = self._existing(values, code)
         row = {
-            "existing": existing, "name": self.text(values, "name")[:120], "short_name": self.text(values, "short_name")[:60],
-            "credit_code": code, "ownership": self.choice(values, "ownership", Ownership.choices),
-            "kind": self.choice(values, "kind", InstitutionKind.choices), "grade": self.text(values, "grade")[:20],
-            "region_code": region, "parent": self.institutions.resolve(values.get("parent"), "parent"),
+            "existing": existing,
+            "name": self.text(values, "name")[:120],
+            "short_name": self.text(values, "short_name")[:60],
+            "credit_code": code,
+            "ownership": self.choice(values, "ownership", Ownership.choices),
+            "kind": self.choice(values, "kind", InstitutionKind.choices),
+            "grade": self.text(values, "grade")[:20],
+            "region_code": region,
+            "parent": self.institutions.resolve(values.get("parent"), "parent"),
             "managing_org": self.orgs.resolve(values.get("managing_org"), "managing_org"),
             "staff_count": int(staff) if staff else None,
         }
@@ -73,11 +91,30 @@ class InstitutionImport(ImportKindBase):
 
 
 class OrgImport(ImportKindBase):
-    headers = {"编号": "id", "名称": "name", "党组织名称": "name", "类型": "kind", "组织类型": "kind",
-               "上级党组织": "parent", "所在单位": "institution", "成立日期": "established_on",
-               "本届任期开始": "term_started_on", "换届日期": "term_started_on", "功能型": "is_functional"}
+    headers = {
+        "编号": "id",
+        "名称": "name",
+        "党组织名称": "name",
+        "类型": "kind",
+        "组织类型": "kind",
+        "上级党组织": "parent",
+        "所在单位": "institution",
+        "成立日期": "established_on",
+        "本届任期开始": "term_started_on",
+        "换届日期": "term_started_on",
+        "功能型": "is_functional",
+    }
     required = {"name", "kind", "parent"}
-    example = ["", "某某医院内科党支部", "党支部", "（上级党组织名称或编号）", "（单位名称）", "2021-07-01", "2024-03-01", "否"]
+    example = [
+        "",
+        "某某医院内科党支部",
+        "党支部",
+        "（上级党组织名称或编号）",
+        "（单位名称）",
+        "2021-07-01",
+        "2024-03-01",
+        "否",
+    ]
 
     def prepare(self, sheet):
         self.orgs = OrgResolver(self.user, Role.UNIT_ADMIN)
@@ -108,10 +145,14 @@ class OrgImport(ImportKindBase):
         plan.updates += bool(existing)
         plan.creates += not existing
         return {
-            "existing": existing, "name": name, "kind": self.choice(values, "kind", OrgKind.choices), "parent": parent,
+            "existing": existing,
+            "name": name,
+            "kind": self.choice(values, "kind", OrgKind.choices),
+            "parent": parent,
             "institution": self.institutions.resolve(values.get("institution"), "institution"),
             "established_on": self.date(values, "established_on"),
-            "term_started_on": self.date(values, "term_started_on"), "is_functional": functional == "是",
+            "term_started_on": self.date(values, "term_started_on"),
+            "is_functional": functional == "是",
         }
 
     def apply(self, plan, progress):
@@ -155,8 +196,17 @@ class PersonKeyMixin:
 
 
 class MembershipImport(PersonKeyMixin, ImportKindBase):
-    headers = {"人员编号或身份证号": "person", "人员编号": "person", "身份证号": "person", "党组织": "org",
-               "开始日期": "start_on", "转入日期": "start_on", "结束日期": "end_on", "转出日期": "end_on", "原因": "reason"}
+    headers = {
+        "人员编号或身份证号": "person",
+        "人员编号": "person",
+        "身份证号": "person",
+        "党组织": "org",
+        "开始日期": "start_on",
+        "转入日期": "start_on",
+        "结束日期": "end_on",
+        "转出日期": "end_on",
+        "原因": "reason",
+    }
     required = {"person", "org", "start_on"}
     example = ["（人员编号）", "（党组织名称或编号）", "2019-01-01", "", "组织关系转入"]
 
@@ -176,8 +226,13 @@ class MembershipImport(PersonKeyMixin, ImportKindBase):
                 raise RowError("end_on", "同一人员在文件中有多条未结束的组织关系")
             self.open_in_file.add(person.pk)
         plan.creates += 1
-        return Membership(person=person, org=self.orgs.resolve(values.get("org"), "org"), start_on=start, end_on=end,
-                          reason=self.text(values, "reason")[:60])
+        return Membership(
+            person=person,
+            org=self.orgs.resolve(values.get("org"), "org"),
+            start_on=start,
+            end_on=end,
+            reason=self.text(values, "reason")[:60],
+        )
 
     def apply(self, plan, progress):
         from orgs import services
@@ -194,8 +249,17 @@ class MembershipImport(PersonKeyMixin, ImportKindBase):
 
 
 class PositionImport(PersonKeyMixin, ImportKindBase):
-    headers = {"人员编号或身份证号": "person", "人员编号": "person", "身份证号": "person", "职务": "title",
-               "类别": "kind", "党组织": "org", "单位": "institution", "任职日期": "start_on", "离任日期": "end_on"}
+    headers = {
+        "人员编号或身份证号": "person",
+        "人员编号": "person",
+        "身份证号": "person",
+        "职务": "title",
+        "类别": "kind",
+        "党组织": "org",
+        "单位": "institution",
+        "任职日期": "start_on",
+        "离任日期": "end_on",
+    }
     required = {"person", "title"}
     example = ["（人员编号）", "书记", "党内职务", "（党组织名称或编号）", "", "2024-03-01", ""]
 
@@ -213,8 +277,15 @@ class PositionImport(PersonKeyMixin, ImportKindBase):
         if start and end and end < start:
             raise RowError("end_on", "离任日期不能早于任职日期")
         plan.creates += 1
-        return Position(person=self.person(values), kind=kind, title=self.text(values, "title")[:40], org=org,
-                        institution=institution, start_on=start, end_on=end)
+        return Position(
+            person=self.person(values),
+            kind=kind,
+            title=self.text(values, "title")[:40],
+            org=org,
+            institution=institution,
+            start_on=start,
+            end_on=end,
+        )
 
     def apply(self, plan, progress):
         from orgs import services

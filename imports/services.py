@@ -26,7 +26,11 @@ BACKGROUND_ROWS = 5000  # bigger files are written in a background thread, with 
 def check_file(user, kind: str, name: str, content: bytes) -> tuple[Plan | None, int, str]:
     """(plan, data rows, file-level error message) for an uploaded file; nothing is written."""
     if len(content) > settings.IMPORT_MAX_BYTES:
-        return None, 0, f"文件大小 {len(content) / 1024 / 1024:.1f} MB，超过 {settings.IMPORT_MAX_BYTES // 1024 // 1024} MB 上限，请拆分后上传"
+        return (
+            None,
+            0,
+            f"文件大小 {len(content) / 1024 / 1024:.1f} MB，超过 {settings.IMPORT_MAX_BYTES // 1024 // 1024} MB 上限，请拆分后上传",
+        )
     importer = KINDS[kind](user)
     try:
         sheet = read_file(name, content, importer.headers, importer.required)

@@ -50,9 +50,7 @@ class PersonForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["home_org"] = OrgChoiceField(
-            queryset=scoped_orgs(user, Role.SECRETARY), label="所属党组织"
-        )
+        self.fields["home_org"] = OrgChoiceField(queryset=scoped_orgs(user, Role.SECRETARY), label="所属党组织")
         self.fields["institution"].queryset = scoped_institutions(user)
         self.fields["note"].widget.attrs["rows"] = 3
         if self.instance.pk:

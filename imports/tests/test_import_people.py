@@ -9,7 +9,19 @@ from core.testing import CastTestCase
 from imports.models import ImportJob, ImportStatus
 from people.models import Membership, Person
 
-HEADER = ["编号", "姓名", "性别", "出生日期", "身份证号", "手机号", "政治面貌", "入党日期", "转正日期", "所属党组织", "工作单位"]
+HEADER = [
+    "编号",
+    "姓名",
+    "性别",
+    "出生日期",
+    "身份证号",
+    "手机号",
+    "政治面貌",
+    "入党日期",
+    "转正日期",
+    "所属党组织",
+    "工作单位",
+]
 
 
 def xlsx(rows, header=HEADER, merge=None) -> bytes:
@@ -27,8 +39,19 @@ def xlsx(rows, header=HEADER, merge=None) -> bytes:
 
 
 def row(name="王小明", id_number="11010519491231002X", status="正式党员", org="博爱医院第一党支部", **overrides):
-    values = {"id": "", "name": name, "gender": "", "birth": "", "id_number": id_number, "phone": "13912345678",
-              "status": status, "joined": "2010-06-01", "confirmed": "2011-06-01", "org": org, "inst": "甲市博爱医院"}
+    values = {
+        "id": "",
+        "name": name,
+        "gender": "",
+        "birth": "",
+        "id_number": id_number,
+        "phone": "13912345678",
+        "status": status,
+        "joined": "2010-06-01",
+        "confirmed": "2011-06-01",
+        "org": org,
+        "inst": "甲市博爱医院",
+    }
     values.update(overrides)
     return list(values.values())
 
@@ -81,10 +104,17 @@ class PeopleImportTest(CastTestCase):
         _, job = self.upload(xlsx(rows))
         self.assertEqual(job.status, ImportStatus.INVALID)
         found = {(e["row"], e["column"].split("（")[0], e["reason"][:6]) for e in job.errors}
-        self.assertEqual(found, {
-            (3, "E", "身份证号校验"), (4, "E", "与第2行的身"), (5, "I", "正式党员必须"), (6, "J", "在您的管理范"),
-            (7, "H", "日期格式无法"), (8, "J", "在您的管理范"),
-        })
+        self.assertEqual(
+            found,
+            {
+                (3, "E", "身份证号校验"),
+                (4, "E", "与第2行的身"),
+                (5, "I", "正式党员必须"),
+                (6, "J", "在您的管理范"),
+                (7, "H", "日期格式无法"),
+                (8, "J", "在您的管理范"),
+            },
+        )
         self.assertEqual(job.errors[0]["sheet"], "人员")
         self.assertFalse(Person.objects.filter(name="王小明").exists())
         self.assertEqual(self.confirm(job).status_code, 302)
@@ -145,7 +175,9 @@ class PeopleImportTest(CastTestCase):
 class RegistryImportTest(CastTestCase):
     def upload(self, kind, header, rows, user="unit_admin"):
         self.login(user)
-        self.client.post(reverse("imports:start"), {"kind": kind, "file": SimpleUploadedFile("f.xlsx", xlsx(rows, header))})
+        self.client.post(
+            reverse("imports:start"), {"kind": kind, "file": SimpleUploadedFile("f.xlsx", xlsx(rows, header))}
+        )
         job = ImportJob.objects.order_by("-pk").first()
         if job.status == ImportStatus.READY:
             self.client.post(reverse("imports:confirm", args=[job.pk]))
@@ -153,15 +185,21 @@ class RegistryImportTest(CastTestCase):
         return job
 
     def test_orgs_then_positions(self):
-        job = self.upload("orgs", ["名称", "类型", "上级党组织", "所在单位", "本届任期开始"],
-                          [["博爱医院第三党支部", "党支部", "中共甲市博爱医院委员会", "甲市博爱医院", "2024-03-01"]])
+        job = self.upload(
+            "orgs",
+            ["名称", "类型", "上级党组织", "所在单位", "本届任期开始"],
+            [["博爱医院第三党支部", "党支部", "中共甲市博爱医院委员会", "甲市博爱医院", "2024-03-01"]],
+        )
         self.assertEqual(job.status, ImportStatus.DONE, job.errors)
         from orgs.models import PartyOrg
 
         branch = PartyOrg.objects.get(name="博爱医院第三党支部")
         self.assertTrue(branch.path.startswith(self.org_a.path))
-        job = self.upload("positions", ["人员编号或身份证号", "职务", "类别", "党组织", "任职日期"],
-                          [[self.person_a1.pk, "组织委员", "党内职务", "博爱医院第三党支部", "2024-03-01"]])
+        job = self.upload(
+            "positions",
+            ["人员编号或身份证号", "职务", "类别", "党组织", "任职日期"],
+            [[self.person_a1.pk, "组织委员", "党内职务", "博爱医院第三党支部", "2024-03-01"]],
+        )
         self.assertEqual(job.status, ImportStatus.DONE, job.errors)
         self.assertTrue(self.person_a1.positions.filter(title="组织委员", org=branch).exists())
 
@@ -171,6 +209,9 @@ class RegistryImportTest(CastTestCase):
         self.assertIn("找不到该党组织", job.errors[0]["reason"])
 
     def test_institutions_with_bad_region_code(self):
-        job = self.upload("institutions", ["名称", "所有制", "类型", "行政区划代码", "管理党组织"],
-                          [["某诊所", "民营", "诊所/门诊部", "44011", "中共甲市博爱医院委员会"]])
+        job = self.upload(
+            "institutions",
+            ["名称", "所有制", "类型", "行政区划代码", "管理党组织"],
+            [["某诊所", "民营", "诊所/门诊部", "44011", "中共甲市博爱医院委员会"]],
+        )
         self.assertIn("行政区划代码", job.errors[0]["reason"])

@@ -175,23 +175,38 @@ class MembershipAndPostsTest(CastTestCase):
         self.login("secretary")
         response = self.client.post(
             reverse("people:position-create", args=[self.person_a1.pk]),
-            {"kind": "party", "title": "组织委员", "org": self.branch_a1.pk, "start_on": "2024-01-01", "end_on": "2023-01-01"},
+            {
+                "kind": "party",
+                "title": "组织委员",
+                "org": self.branch_a1.pk,
+                "start_on": "2024-01-01",
+                "end_on": "2023-01-01",
+            },
         )
         self.assertContains(response, "离任日期不能早于任职日期")
 
     def test_posts_are_true_at_their_dates(self):
         gao = make_person("高建慧甲", self.org_a)
         guo = make_person("郭小玲", self.org_a)
-        Position.objects.create(person=gao, kind="admin", title="院长", institution=self.hospital_a,
-                                start_on=datetime.date(2023, 1, 1), end_on=datetime.date(2024, 6, 19))
-        Position.objects.create(person=guo, kind="admin", title="院长", institution=self.hospital_a,
-                                start_on=datetime.date(2024, 6, 20))
+        Position.objects.create(
+            person=gao,
+            kind="admin",
+            title="院长",
+            institution=self.hospital_a,
+            start_on=datetime.date(2023, 1, 1),
+            end_on=datetime.date(2024, 6, 19),
+        )
+        Position.objects.create(
+            person=guo, kind="admin", title="院长", institution=self.hospital_a, start_on=datetime.date(2024, 6, 20)
+        )
         heads = Position.objects.filter(institution=self.hospital_a, title="院长")
         self.assertEqual([p.person.name for p in heads.current(datetime.date(2023, 7, 4))], ["高建慧甲"])
         self.assertEqual([p.person.name for p in heads.current(datetime.date(2024, 6, 20))], ["郭小玲"])
 
     def test_party_age_counts_from_confirmation(self):
-        person = make_person("张三", self.branch_a1, joined_on=datetime.date(1972, 6, 20), confirmed_on=datetime.date(1973, 6, 20))
+        person = make_person(
+            "张三", self.branch_a1, joined_on=datetime.date(1972, 6, 20), confirmed_on=datetime.date(1973, 6, 20)
+        )
         self.assertEqual(person.party_age(datetime.date(2023, 6, 19)), 49)
         self.assertEqual(person.party_age(datetime.date(2023, 6, 20)), 50)
         applicant = make_person("李四", self.branch_a1, status="probationary")

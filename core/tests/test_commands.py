@@ -1,0 +1,72 @@
+import datetime
+import io
+
+from django.core.management import call_command
+from django.test import TestCase
+
+from core.demo_data import DEMO_USERS
+from orgs.models import Institution, OrgWarning, PartyOrg
+from people.models import Person, Position
+
+
+class LoadDemoTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.output = io.StringIO()
+        call_command("load_demo", stdout=cls.output)
+
+    def test_it_holds_the_seed_units_and_organisations(self):
+        for name in (
+            "东莞市第七人民医院",
+            "东莞市虎门南栅医院",
+            "广州精康医疗集团",
+            "中山市博爱医院",
+            "中山市大涌医院",
+            "蒙阴县人民医院",
+            "太和镇卫生院",
+            "人和镇卫生院",
+            "龙归街社区卫生服务中心",
+        ):
+            self.assertTrue(Institution.objects.filter(name=name).exists(), name)
+        sector = PartyOrg.objects.get(name="广州市白云区民营医疗行业党委")
+        self.assertTrue(sector.is_functional)
+        self.assertEqual(sector.established_on, datetime.date(2020, 9, 1))
+        self.assertEqual(Institution.objects.get(name="蒙阴县人民医院").grade, "三级乙等")
+        self.assertEqual(Institution.objects.get(name="东莞市虎门南栅医院").parent.name, "广东广济医疗公司")
+        self.assertEqual(
+            set(Institution.objects.filter(parent__name="广州精康医疗集团").values_list("short_name", flat=True)),
+            {"龙归院区", "同和院区", "白云精康医院"},
+        )
+
+    def test_posts_have_dates(self):
+        heads = Position.objects.filter(institution__name="中山市博爱医院", title="院长")
+        self.assertEqual([p.person.name for p in heads.current(datetime.date(2023, 7, 4))], ["高建慧"])
+        self.assertEqual([p.person.name for p in heads.current(datetime.date(2024, 6, 21))], ["郭小玲"])
+        self.assertTrue(
+            Position.objects.filter(person__name="王明新", title="书记", org__name="东莞市虎门南栅医院党支部").exists()
+        )
+        self.assertEqual(Person.objects.filter(name="李永川").first().party_age(datetime.date(2023, 7, 1)), 51)
+
+    def test_it_prints_a_login_for_every_role_and_runs_twice(self):
+        text = self.output.getvalue()
+        for username, *_ in DEMO_USERS:
+            self.assertIn(username, text)
+        again = io.StringIO()
+        call_command("load_demo", stdout=again)
+        self.assertIn("已存在", again.getvalue())
+
+    def test_rules_were_evaluated(self):
+        self.assertTrue(OrgWarning.objects.exists())
+
+
+class GenerateTest(TestCase):
+    def test_small_scale(self):
+        call_command("generate", "--scale", "small", stdout=io.StringIO())
+        root = PartyOrg.objects.get(name__contains="模拟数据·small")
+        self.assertGreater(PartyOrg.objects.subtree_of(root).count(), 90)
+        self.assertGreater(Person.objects.filter(org_path__startswith=root.path).count(), 1000)
+        root.refresh_from_db()
+        self.assertGreater(root.subtree_member_count, 1000)
+        output = io.StringIO()
+        call_command("generate", "--scale", "small", "--if-missing", stdout=output)
+        self.assertIn("跳过", output.getvalue())

@@ -1,0 +1,54 @@
+from rest_framework.authtoken.models import Token
+
+from core.testing import CastTestCase, make_person
+
+
+class ApiTest(CastTestCase):
+    def get(self, url, username="unit_admin", **params):
+        token, _ = Token.objects.get_or_create(user=self.users[username])
+        return self.client.get(url, params, HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    def test_it_needs_a_token(self):
+        self.assertEqual(self.client.get("/api/v1/people/").status_code, 401)
+        response = self.client.get("/api/v1/people/", HTTP_AUTHORIZATION="Token forged")
+        self.assertEqual(response.status_code, 401)
+
+    def test_people_are_scoped_and_masked(self):
+        data = self.get("/api/v1/people/").json()
+        names = {p["name"] for p in data["results"]}
+        self.assertEqual(names, {"雷继敏", "李永川"})
+        person = next(p for p in data["results"] if p["name"] == "雷继敏")
+        self.assertEqual(person["id_number"], "4420**********0017")
+        self.assertEqual(person["phone"], "138****8000")
+        self.assertEqual(person["party_age"], self.person_a1.party_age())
+        self.assertEqual(self.get(f"/api/v1/people/{self.person_b.pk}/").status_code, 404)
+
+    def test_search_by_initials(self):
+        data = self.get("/api/v1/people/", q="ljm").json()
+        self.assertEqual([p["name"] for p in data["results"]], ["雷继敏"])
+
+    def test_cursor_pagination_walks_every_row_once(self):
+        for i in range(7):
+            make_person(f"分页{i}", self.branch_a2)
+        seen, url = [], "/api/v1/people/"
+        params = {"page_size": 3}
+        while url:
+            data = self.get(url, **params).json()
+            seen += [p["id"] for p in data["results"]]
+            url, params = data["next"], {}
+            if url:
+                url = url.replace("http://testserver", "")
+        self.assertEqual(len(seen), 9)
+        self.assertEqual(len(set(seen)), 9)
+
+    def test_orgs_institutions_memberships_positions(self):
+        for path in ("orgs", "institutions", "memberships", "positions"):
+            with self.subTest(path=path):
+                self.assertEqual(self.get(f"/api/v1/{path}/").status_code, 200)
+                self.assertEqual(self.get(f"/api/v1/{path}/", username="partner").json()["results"], [])
+
+    def test_the_schema_is_served(self):
+        self.login("unit_admin")
+        response = self.client.get("/api/schema/")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(b"/api/v1/people/", response.content)
