@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from core import crypto
 from core.text import normalise, pinyin_keys
-from core.validators import mask_id_number, mask_phone
+from core.validators import birth_date_from_id, mask_id_number, mask_phone
 from orgs.models import SEGMENT_WIDTH, Institution, PartyOrg, path_segment
 from people.models import Membership, PartyStatus, Person, Position, PositionKind
 
@@ -57,7 +57,7 @@ class Builder:
 
     def __post_init__(self):
         self.rng = random.Random(self.seed)
-        self._id_seq = 0
+        self._used_ids: dict[tuple[str, datetime.date], int] = {}
 
     # --- names and identifiers ----------------------------------------------------
     def name(self) -> str:
@@ -68,9 +68,15 @@ class Builder:
     def id_number(self, region: str, birth: datetime.date, gender: str) -> str:
         from core.validators import _ID_CHECK, _ID_WEIGHTS
 
-        self._id_seq = (self._id_seq + 1) % 500
-        seq = self._id_seq * 2 + (1 if gender == "M" else 0)
-        body = f"{region}{birth:%Y%m%d}{seq:03d}"
+        # Unique within a run: the next free sequence number for this region and birth date.
+        key = (region, birth)
+        seq = self._used_ids.get(key, -1) + 1
+        while seq >= 500:
+            birth += datetime.timedelta(days=1)
+            key = (region, birth)
+            seq = self._used_ids.get(key, -1) + 1
+        self._used_ids[key] = seq
+        body = f"{region}{birth:%Y%m%d}{seq * 2 + (1 if gender == 'M' else 0):03d}"
         return body + _ID_CHECK[sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS)) % 11]
 
     def phone(self) -> str:
@@ -124,6 +130,7 @@ class Builder:
                 person.confirmed_on = min(person.joined_on + datetime.timedelta(days=365), self.today)
         if self.with_pii:
             idn = self.id_number(region, birth, gender)
+            person.birth_date = birth_date_from_id(idn)  # a crowded birth date moves to the next free day
             person.id_number_enc = crypto.encrypt(idn)
             person.id_number_hash = crypto.blind_index(idn, "id_number")
             person.id_number_mask = mask_id_number(idn)

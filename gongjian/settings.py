@@ -13,7 +13,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-in-pr
 DEBUG = os.environ.get("DEBUG", "0") == "1"
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
-# Keys that encrypt personal data at rest (Fernet, comma separated; the first one encrypts, all decrypt).
+# Secrets of the keys that encrypt personal data at rest (AES-256-GCM; comma separated: the first encrypts, all decrypt).
 FIELD_ENCRYPTION_KEYS = [k for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k]
 # Key of the blind index (HMAC) used to find a person by ID number without storing it in clear.
 BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", SECRET_KEY)

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from core.access import scope_q
 from core.text import normalise
@@ -56,12 +57,17 @@ class ImportKindBase:
     def __init__(self, user):
         self.user = user
 
-    @property
-    def labels(self) -> dict[str, str]:
+    @classmethod
+    def field_labels(cls) -> dict[str, str]:
+        """Field -> its canonical (first) header label, in template column order."""
         first: dict[str, str] = {}
-        for label, name in self.headers.items():
+        for label, name in cls.headers.items():
             first.setdefault(name, label)
         return first
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return self.field_labels()
 
     def plan(self, sheet: Sheet) -> Plan:
         plan = Plan()
@@ -100,12 +106,16 @@ class ImportKindBase:
         text = self.text(values, name)
         if not text:
             return default
-        by_label = {str(label): value for value, label in choices}
-        if text in by_label:
-            return by_label[text]
-        if text in dict(choices):
-            return text
+        accepted = _choice_map(tuple(choices))
+        if text in accepted:
+            return accepted[text]
         raise RowError(name, f"取值无效，可选：{'、'.join(str(label) for _, label in choices)}")
+
+
+@lru_cache(maxsize=64)
+def _choice_map(choices: tuple) -> dict[str, str]:
+    """Label or stored value -> stored value."""
+    return {**{str(label): value for value, label in choices}, **{value: value for value, _ in choices}}
 
 
 class OrgResolver:

@@ -6,9 +6,11 @@ never in clear) -> a new person. Party members get an open relationship at 所�
 
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from core import crypto
 from core.access import Role
+from core.bulk import insert_rows, reserve_ids, update_rows
 from core.text import normalise, pinyin_keys
 from core.validators import (
     birth_date_from_id,
@@ -22,9 +24,13 @@ from core.validators import (
 from people.models import MEMBER_STATUSES, Education, Gender, Membership, PartyStatus, Person
 
 from .base import ImportKindBase, InstitutionResolver, OrgResolver, Plan, RowError
+from .reader import cell_text
 
 BATCH = 2000
 SQLITE_PARAMS = 900
+STATUS_CHOICES = tuple(PartyStatus.choices)
+GENDER_CHOICES = tuple(Gender.choices)
+EDUCATION_CHOICES = tuple(Education.choices)
 
 
 def _chunks(items, size=SQLITE_PARAMS):
@@ -86,17 +92,21 @@ class PeopleImport(ImportKindBase):
     def prepare(self, sheet):
         self.orgs = OrgResolver(self.user, Role.SECRETARY)
         self.institutions = InstitutionResolver(self.user)
-        column = sheet.columns.get("id_number")
-        hashes = set()
+        column, id_col = sheet.columns.get("id_number"), sheet.columns.get("id")
+        self.checked_ids: dict[str, tuple[str, str | None, str | None]] = {}  # raw -> (value, error, hash)
         ids = set()
         for _, cells in sheet.rows:
-            if column is not None and column < len(cells) and isinstance(cells[column], str):
+            if column is not None and column < len(cells) and isinstance(cells[column], str) and cells[column]:
                 value = normalise_id_number(cells[column])
-                if id_number_error(value) is None:
-                    hashes.add(crypto.blind_index(value, "id_number"))
-            id_col = sheet.columns.get("id")
-            if id_col is not None and id_col < len(cells) and str(cells[id_col]).strip().replace(".0", "").isdigit():
-                ids.add(int(float(cells[id_col])))
+                error = id_number_error(value)
+                self.checked_ids[cells[column]] = (
+                    value,
+                    error,
+                    None if error else crypto.blind_index(value, "id_number"),
+                )
+            if id_col is not None and id_col < len(cells) and cell_text(cells[id_col]).isdigit():
+                ids.add(int(cell_text(cells[id_col])))
+        hashes = {digest for _, _, digest in self.checked_ids.values() if digest}
         self.by_hash = {}
         for chunk in _chunks(hashes):
             for person in Person.objects.filter(id_number_hash__in=chunk).only("id", "id_number_hash", "org_path"):
@@ -112,23 +122,25 @@ class PeopleImport(ImportKindBase):
         name = self.text(values, "name")
         if len(name) > 40:
             raise RowError("name", "姓名过长（最多40字）")
-        status = self.choice(values, "party_status", PartyStatus.choices)
+        status = self.choice(values, "party_status", STATUS_CHOICES)
         org = self.orgs.resolve(values.get("org"), "org")
         institution = self.institutions.resolve(values.get("institution"), "institution")
+        id_number, id_hash = self._id_number(values, number)
         row = {
             "name": name,
             "party_status": status,
             "org": org,
             "institution": institution,
-            "gender": self.choice(values, "gender", Gender.choices, ""),
-            "education": self.choice(values, "education", Education.choices, ""),
+            "gender": self.choice(values, "gender", GENDER_CHOICES, ""),
+            "education": self.choice(values, "education", EDUCATION_CHOICES, ""),
             "birth_date": self.date(values, "birth_date"),
             "joined_on": self.date(values, "joined_on"),
             "confirmed_on": self.date(values, "confirmed_on"),
             "department": self.text(values, "department")[:60],
             "job_title": self.text(values, "job_title")[:60],
             "ethnicity": self.text(values, "ethnicity")[:20],
-            "id_number": self._id_number(values, number),
+            "id_number": id_number,
+            "id_hash": id_hash,
             "phone": self._phone(values),
         }
         self._check_party_dates(row)
@@ -139,21 +151,20 @@ class PeopleImport(ImportKindBase):
             plan.creates += 1
         return row
 
-    def _id_number(self, values, number) -> str:
+    def _id_number(self, values, number) -> tuple[str, str | None]:
+        """The normalised ID number and its blind index (checked once per file in prepare())."""
         raw = values.get("id_number")
         if raw in (None, ""):
-            return ""
+            return "", None
         if isinstance(raw, float):
             raise RowError("id_number", "身份证号被 Excel 存成了数字，末几位已丢失；请把该列设为“文本”格式后重新填写")
-        value = normalise_id_number(str(raw))
-        error = id_number_error(value)
+        value, error, digest = self.checked_ids[raw]
         if error:
             raise RowError("id_number", error)
-        digest = crypto.blind_index(value, "id_number")
         if digest in self.seen_hashes:
             raise RowError("id_number", f"与第{self.seen_hashes[digest]}行的身份证号重复")
         self.seen_hashes[digest] = number
-        return value
+        return value, digest
 
     def _phone(self, values) -> str:
         value = normalise_phone(self.text(values, "phone"))
@@ -184,7 +195,7 @@ class PeopleImport(ImportKindBase):
                 raise RowError("id", "编号不存在或不在您的管理范围内（新增人员请留空）")
             return int(text)
         if row["id_number"]:
-            match = self.by_hash.get(crypto.blind_index(row["id_number"], "id_number"))
+            match = self.by_hash.get(row["id_hash"])
             if match:
                 if match.id not in self.editable_ids and not self._in_scope(match):
                     raise RowError("id_number", "该身份证号已登记于您管理范围之外的人员，请联系上级管理员")
@@ -198,98 +209,175 @@ class PeopleImport(ImportKindBase):
 
     # --- writing ----------------------------------------------------------------------
     def apply(self, plan: Plan, progress) -> dict:
+        """Insert new people (with their membership and audit entry) and update matched ones, in batches."""
+        now = timezone.now()
+        content_type_id = ContentType.objects.get_for_model(Person).pk
         creates = [r for r in plan.rows if not r["existing_id"]]
         updates = [r for r in plan.rows if r["existing_id"]]
-        done = 0
-        audit: list[LogEntry] = []
-        content_type = ContentType.objects.get_for_model(Person)
-        touched_orgs, touched_insts = set(), set()
-        for batch_start in range(0, len(creates), BATCH):
-            batch = creates[batch_start : batch_start + BATCH]
-            people = [self._build(Person(), row) for row in batch]
-            Person.objects.bulk_create(people)
-            Membership.objects.bulk_create(
+        touched_orgs, touched_insts, done = set(), set(), 0
+        for start in range(0, len(creates), BATCH):
+            batch = creates[start : start + BATCH]
+            ids = reserve_ids(Person, len(batch))
+            people = [self._new_person(row, pk, now) for row, pk in zip(batch, ids, strict=True)]
+            insert_rows(Person, people)
+            insert_rows(
+                Membership,
                 [
-                    Membership(person=p, org_id=p.home_org_id, org_path=p.org_path, start_on=p.joined_on, reason="导入")
+                    {
+                        "person_id": p["id"],
+                        "org_id": p["home_org_id"],
+                        "org_path": p["org_path"],
+                        "start_on": p["joined_on"],
+                        "end_on": None,
+                        "reason": "导入",
+                        "created_at": now,
+                    }
                     for p in people
-                    if p.party_status in MEMBER_STATUSES
-                ]
+                    if p["party_status"] in MEMBER_STATUSES
+                ],
             )
-            audit += [self._audit(p, LogEntry.Action.CREATE, content_type) for p in people]
-            touched_orgs |= {p.home_org_id for p in people}
-            touched_insts |= {p.institution_id for p in people}
+            insert_rows(
+                LogEntry,
+                [
+                    self._audit(
+                        p["id"],
+                        p["name"],
+                        LogEntry.Action.CREATE,
+                        content_type_id,
+                        now,
+                        {f: [None, _show(p[f])] for f in _AUDITED if p[f] not in (None, "")},
+                    )
+                    for p in people
+                ],
+            )
+            touched_orgs |= {p["home_org_id"] for p in people}
+            touched_insts |= {p["institution_id"] for p in people}
             done += len(batch)
             progress(done)
-        for batch_start in range(0, len(updates), BATCH):
-            batch = updates[batch_start : batch_start + BATCH]
-            existing = Person.objects.in_bulk([r["existing_id"] for r in batch])
-            changed = []
-            for row in batch:
-                person = existing[row["existing_id"]]
-                if person.home_org_id != row["org"].id and person.memberships.filter(end_on__isnull=True).exists():
-                    row["org"] = person.home_org  # relationship changes go through a transfer, not an import
-                before = {f: str(getattr(person, f)) for f in _AUDITED}
-                self._build(person, row)
-                diff = {
-                    f: [before[f], str(getattr(person, f))] for f in _AUDITED if before[f] != str(getattr(person, f))
-                }
-                if diff:
-                    changed.append(person)
-                    audit.append(self._audit(person, LogEntry.Action.UPDATE, content_type, diff))
-                touched_insts |= {person.institution_id}
-                touched_orgs.add(person.home_org_id)
-            Person.objects.bulk_update(changed, _WRITTEN, batch_size=500)
+        for start in range(0, len(updates), BATCH):
+            batch = updates[start : start + BATCH]
+            changed, audit = self._updated_people(batch, content_type_id, now)
+            for row in changed:  # same keys per row for executemany
+                update_rows(Person, [row])
+            insert_rows(LogEntry, audit)
+            touched_orgs |= {r["org"].id for r in batch}
+            touched_insts |= {r["institution"].id for r in batch if r["institution"]}
             done += len(batch)
             progress(done)
-        LogEntry.objects.bulk_create(audit, batch_size=BATCH)
         from orgs import services
 
         services.refresh_orgs(touched_orgs)
         services.refresh_institutions(touched_insts)
         return {"created": len(creates), "updated": len(updates)}
 
-    def _build(self, person: Person, row) -> Person:
-        person.name = row["name"]
-        person.name_norm = normalise(row["name"])
-        person.name_pinyin, person.name_initials = pinyin_keys(row["name"])
-        for name in (
-            "party_status",
-            "gender",
-            "education",
-            "birth_date",
-            "joined_on",
-            "confirmed_on",
-            "department",
-            "job_title",
-            "ethnicity",
-        ):
-            if row[name] not in (None, "") or not person.pk:
-                setattr(person, name, row[name])
-        person.institution = row["institution"] or person.institution
-        person.home_org = row["org"]
-        person.org_path = row["org"].path
-        if row["id_number"]:
-            person.id_number_enc = crypto.encrypt(row["id_number"])
-            person.id_number_hash = crypto.blind_index(row["id_number"], "id_number")
-            person.id_number_mask = mask_id_number(row["id_number"])
-        if row["phone"]:
-            person.phone_enc = crypto.encrypt(row["phone"])
-            person.phone_mask = mask_phone(row["phone"])
+    def _new_person(self, row, pk: int, now) -> dict:
+        full, initials = pinyin_keys(row["name"])
+        person = {
+            "id": pk,
+            "name": row["name"],
+            "name_norm": normalise(row["name"]),
+            "name_pinyin": full,
+            "name_initials": initials,
+            "gender": row["gender"],
+            "birth_date": row["birth_date"],
+            "ethnicity": row["ethnicity"],
+            "education": row["education"],
+            "party_status": row["party_status"],
+            "applied_on": None,
+            "joined_on": row["joined_on"],
+            "confirmed_on": row["confirmed_on"],
+            "probation_extended": False,
+            "institution_id": row["institution"].id if row["institution"] else None,
+            "department": row["department"],
+            "job_title": row["job_title"],
+            "is_retired": False,
+            "is_dual_leader": False,
+            "home_org_id": row["org"].id,
+            "org_path": row["org"].path,
+            "user_id": None,
+            "is_active": True,
+            "died_on": None,
+            "note": "",
+            "created_at": now,
+            "updated_at": now,
+        }
+        person.update(self._personal_data(row))
         return person
 
-    def _audit(self, person, action, content_type, diff=None) -> LogEntry:
-        if diff is None:
-            diff = {f: ["None", str(getattr(person, f))] for f in _AUDITED if getattr(person, f) not in (None, "")}
-        return LogEntry(
-            content_type=content_type,
-            object_pk=str(person.pk),
-            object_id=person.pk,
-            object_repr=person.name,
-            action=action,
-            changes=diff,
-            actor=self.user,
-            additional_data={"note": "Excel 导入"},
+    def _personal_data(self, row) -> dict:
+        data = {"id_number_enc": "", "id_number_hash": None, "id_number_mask": "", "phone_enc": "", "phone_mask": ""}
+        if row["id_number"]:
+            data.update(
+                id_number_enc=crypto.encrypt(row["id_number"]),
+                id_number_hash=row["id_hash"],
+                id_number_mask=mask_id_number(row["id_number"]),
+            )
+        if row["phone"]:
+            data.update(phone_enc=crypto.encrypt(row["phone"]), phone_mask=mask_phone(row["phone"]))
+        return data
+
+    def _updated_people(self, batch, content_type_id, now):
+        """Changed columns per matched person, and an audit entry of old -> new for each."""
+        existing = Person.objects.in_bulk([r["existing_id"] for r in batch])
+        open_members = set(
+            Membership.objects.filter(person_id__in=existing, end_on__isnull=True).values_list("person_id", flat=True)
         )
+        changed, audit = [], []
+        for row in batch:
+            person = existing[row["existing_id"]]
+            if person.pk in open_members:
+                row["org"] = person.home_org  # a relationship moves by transfer, not by import
+            new = {"name": row["name"], "home_org_id": row["org"].id, "org_path": row["org"].path}
+            for name in (
+                "party_status",
+                "gender",
+                "education",
+                "birth_date",
+                "joined_on",
+                "confirmed_on",
+                "department",
+                "job_title",
+                "ethnicity",
+            ):
+                if row[name] not in (None, ""):
+                    new[name] = row[name]
+            if row["institution"]:
+                new["institution_id"] = row["institution"].id
+            new.update({k: v for k, v in self._personal_data(row).items() if v})
+            new["name_norm"] = normalise(row["name"])
+            new["name_pinyin"], new["name_initials"] = pinyin_keys(row["name"])
+            diff = {
+                f: [_show(getattr(person, f)), _show(new[f])]
+                for f in _AUDITED
+                if f in new and _show(getattr(person, f)) != _show(new[f])
+            }
+            if diff:
+                changed.append({"id": person.pk, **new, "updated_at": now})
+                audit.append(self._audit(person.pk, row["name"], LogEntry.Action.UPDATE, content_type_id, now, diff))
+        return changed, audit
+
+    def _audit(self, pk, name, action, content_type_id, now, diff) -> dict:
+        return {
+            "content_type_id": content_type_id,
+            "object_pk": str(pk),
+            "object_id": pk,
+            "object_repr": name,
+            "serialized_data": None,
+            "action": action,
+            "changes_text": "",
+            "changes": diff,
+            "actor_id": self.user.pk,
+            "cid": None,
+            "remote_addr": None,
+            "remote_port": None,
+            "timestamp": now,
+            "additional_data": {"note": "Excel 导入"},
+            "actor_email": None,
+        }
+
+
+def _show(value) -> str | None:
+    return None if value in (None, "") else str(value)
 
 
 _AUDITED = [
@@ -306,28 +394,5 @@ _AUDITED = [
     "education",
     "ethnicity",
     "id_number_mask",
-    "phone_mask",
-]
-_WRITTEN = [
-    "name",
-    "name_norm",
-    "name_pinyin",
-    "name_initials",
-    "party_status",
-    "gender",
-    "education",
-    "birth_date",
-    "joined_on",
-    "confirmed_on",
-    "department",
-    "job_title",
-    "ethnicity",
-    "institution",
-    "home_org",
-    "org_path",
-    "id_number_enc",
-    "id_number_hash",
-    "id_number_mask",
-    "phone_enc",
     "phone_mask",
 ]

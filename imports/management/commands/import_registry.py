@@ -26,20 +26,27 @@ class Command(BaseCommand):
             raise CommandError(f"用户不存在：{user}")
         path = Path(file)
         content = path.read_bytes()
-        plan, rows, file_error = services.check_file(account, kind, path.name, content)
-        if file_error:
-            raise CommandError(file_error)
-        if plan.error_count:
-            for error in plan.errors[:50]:
-                self.stderr.write(f"第{error['row']}行 {error['column']}：{error['value']} —— {error['reason']}")
-            raise CommandError(f"共 {plan.error_count} 处错误，未写入任何数据")
-        self.stdout.write(f"校验通过：{rows} 行，将新增 {plan.creates}，更新 {plan.updates}")
         if dry_run:
+            plan, rows, file_error = services.check_file(account, kind, path.name, content)
+            if file_error:
+                raise CommandError(file_error)
+            self._report(plan.errors, plan.error_count)
+            self.stdout.write(f"校验通过：{rows} 行，将新增 {plan.creates}，更新 {plan.updates}")
             return
-        job = ImportJob(user=account, kind=kind, original_name=path.name, row_count=rows, status=ImportStatus.READY)
+        # apply_job validates the whole file itself and writes nothing unless every row is valid.
+        job = ImportJob(user=account, kind=kind, original_name=path.name, status=ImportStatus.READY)
         job.file.save(f"{kind}.bin", ContentFile(content), save=False)
         job.save()
         services.apply_job(job)
         if job.status != ImportStatus.DONE:
-            raise CommandError(json.dumps(job.errors, ensure_ascii=False))
+            self._report(job.errors, job.error_count)
+            raise CommandError("导入失败，未写入任何数据")
         self.stdout.write(self.style.SUCCESS(f"已导入：{json.dumps(job.summary, ensure_ascii=False)}"))
+
+    def _report(self, errors, count):
+        if not count:
+            return
+        for error in errors[:50]:
+            where = f"第{error['row']}行 {error['column']}：{error['value']} —— " if error.get("row") else ""
+            self.stderr.write(where + error["reason"])
+        raise CommandError(f"共 {count} 处错误，未写入任何数据")

@@ -1,0 +1,142 @@
+"""Bench fixtures: a 党委 with 100 branches, a sector-admin session and token (--info), a people xlsx."""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongjian.settings")
+
+import django
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.db import transaction  # noqa: E402
+from rest_framework.authtoken.models import Token  # noqa: E402
+
+from accounts.models import RoleGrant  # noqa: E402
+from core.access import Role  # noqa: E402
+from core.synthetic import Builder, bulk_institutions, bulk_orgs, committee_positions, save_people  # noqa: E402
+from orgs import services  # noqa: E402
+from orgs.models import Institution, OrgKind, PartyOrg  # noqa: E402
+from people.models import Position  # noqa: E402
+
+BIG = "中共基准测试大型医院委员会"
+
+
+def root():
+    return PartyOrg.objects.filter(name__contains="模拟数据").order_by("id").first()
+
+
+@transaction.atomic
+def build_big_committee():
+    if PartyOrg.objects.filter(name=BIG).exists():
+        return
+    sector = root()
+    city = sector.children.order_by("id").first()
+    builder = Builder(seed=99)
+    org = bulk_orgs([PartyOrg(name=BIG, kind=OrgKind.COMMITTEE, parent=city)])[0]
+    inst = bulk_institutions(
+        [Institution(name="基准测试大型医院", kind="hospital", region_code="440200", managing_org=org)]
+    )[0]
+    PartyOrg.objects.filter(pk=org.pk).update(institution=inst)
+    branches = bulk_orgs(
+        [
+            PartyOrg(name=f"基准测试大型医院第{i + 1}党支部", kind=OrgKind.BRANCH, parent=org, institution=inst)
+            for i in range(100)
+        ]
+    )
+    people, positions = [], []
+    for branch in branches:
+        batch = [builder.person(branch, inst, "440200") for _ in range(25)]
+        positions += committee_positions(branch, batch, builder.rng, full=True)
+        people += batch
+    save_people(people)
+    Position.objects.bulk_create(positions)
+    services.refresh_orgs([org.pk, city.pk, sector.pk, *[b.pk for b in branches]])
+    User = get_user_model()
+    admin, _ = User.objects.get_or_create(username="bench_admin")
+    RoleGrant.objects.get_or_create(user=admin, org=sector, role=Role.SECTOR_ADMIN)
+
+
+def info():
+    admin = get_user_model().objects.get(username="bench_admin")
+    session = SessionStore()
+    session["_auth_user_id"] = str(admin.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = admin.get_session_auth_hash()
+    session.create()
+    token, _ = Token.objects.get_or_create(user=admin)
+    city = root().children.order_by("id").first()
+    print(
+        json.dumps(
+            {
+                "session": session.session_key,
+                "token": token.key,
+                "big_committee": PartyOrg.objects.get(name=BIG).pk,
+                "city": city.pk,
+                "search": "王",
+                "initials": "wx",
+            }
+        )
+    )
+
+
+def import_file(path: str, rows: int):
+    """A people sheet of new members spread over the branches of the first city (realistic names, IDs, phones)."""
+    from openpyxl import Workbook
+
+    from core.validators import birth_date_from_id
+    from imports.people_import import PeopleImport
+
+    branches = list(
+        PartyOrg.objects.filter(kind=OrgKind.BRANCH, path__startswith=root().path)
+        .exclude(name__startswith="基准")
+        .values_list("id", flat=True)[:300]
+    )
+    builder = Builder(seed=2025, with_pii=False)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("人员")
+    sheet.append(list(PeopleImport.field_labels().values()))
+    for i in range(rows):
+        person = builder.person(PartyOrg(path=""), None, "440300", "formal")
+        idn = builder.id_number("440300", person.birth_date, person.gender)
+        birth = birth_date_from_id(idn)
+        sheet.append(
+            [
+                "",
+                person.name,
+                "男" if person.gender == "M" else "女",
+                birth.isoformat(),
+                idn,
+                builder.phone(),
+                "正式党员",
+                person.joined_on.isoformat(),
+                person.confirmed_on.isoformat(),
+                str(branches[i % len(branches)]),
+                "",
+                "内科",
+                "",
+                "大学本科",
+                "汉族",
+            ]
+        )
+    workbook.save(path)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--info", action="store_true")
+    parser.add_argument("--import-file")
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    if args.info:
+        info()
+    elif args.import_file:
+        import_file(args.import_file, args.rows)
+    else:
+        build_big_committee()

@@ -1,0 +1,237 @@
+"""make bench: build the province scale on SQLite and PostgreSQL, time the key pages through gunicorn against
+/healthz in the same run, time a 100k-row people import, print a table and write bench/results.json.
+
+    .venv/bin/python bench/run.py [--scale province|small] [--engines sqlite,postgresql] [--requests 300]
+"""
+
+import argparse
+import http.client
+import json
+import os
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+PORT = 8765
+
+
+def engine_env(engine: str, workdir: Path, scale: str) -> dict:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="gongjian.settings", GONGJIAN_DATA_DIR=str(workdir))
+    if engine == "postgresql":
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/gongjian_bench_{scale}"
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{workdir / f'bench-{scale}.sqlite3'}"
+    return env
+
+
+def manage(env, *args, check=True):
+    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=check, capture_output=True, text=True)
+
+
+def build(engine: str, env: dict, scale: str, workdir: Path) -> None:
+    marker = workdir / f"built-{engine}-{scale}"
+    if marker.exists():
+        return
+    if engine == "postgresql":
+        db = f"gongjian_bench_{scale}"
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-q",
+                "-c",
+                f"DROP DATABASE IF EXISTS {db}",
+                "-c",
+                f"CREATE DATABASE {db}",
+            ],
+            check=True,
+        )
+    else:
+        for f in workdir.glob(f"bench-{scale}.sqlite3*"):
+            f.unlink()
+    started = time.monotonic()
+    manage(env, "migrate", "-v0")
+    manage(env, "generate", "--scale", scale)
+    subprocess.run([PYTHON, str(ROOT / "bench" / "fixtures.py")], cwd=ROOT, env=env, check=True)
+    if engine == "postgresql":
+        subprocess.run(
+            [
+                "psql",
+                "-h",
+                "127.0.0.1",
+                "-U",
+                "postgres",
+                "-q",
+                "-d",
+                f"gongjian_bench_{scale}",
+                "-c",
+                "VACUUM ANALYZE",
+            ],
+            check=True,
+        )
+    else:
+        manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
+    print(f"  built {scale} on {engine} in {time.monotonic() - started:.0f} s", flush=True)
+    marker.touch()
+
+
+def timed_requests(path: str, headers: dict, n: int) -> list[float]:
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    times = []
+    for i in range(n + 10):
+        started = time.perf_counter()
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status != 200:
+            raise SystemExit(f"{path} answered {response.status}: {body[:300]!r}")
+        if i >= 10:  # warm-up
+            times.append(elapsed)
+    conn.close()
+    return times
+
+
+def percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
+
+
+def measure_pages(engine: str, env: dict, scale: str, n: int) -> list[dict]:
+    info = json.loads(
+        subprocess.run(
+            [PYTHON, str(ROOT / "bench" / "fixtures.py"), "--info"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    server = subprocess.Popen(
+        [GUNICORN, "gongjian.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", "1", "--log-level", "error"],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        session = {"Cookie": f"sessionid={info['session']}"}
+        token = {"Authorization": f"Token {info['token']}"}
+        cases = [
+            ("healthz", "/healthz", {}),
+            ("person list, search + filter (50 rows)", f"/people/?q={info['search']}&status=formal", session),
+            ("person list, pinyin initials", f"/people/?q={info['initials']}", session),
+            ("party committee page (100 branches)", f"/orgs/{info['big_committee']}/", session),
+            ("subtree warnings list", f"/orgs/warnings/?org={info['city']}", session),
+            ("API person list page (50)", "/api/v1/people/?page_size=50", token),
+        ]
+        results, floor = [], None
+        for name, path, headers in cases:
+            times = timed_requests(quote(path, safe="/?=&"), headers, n)
+            p50, p95 = statistics.median(times), percentile(times, 95)
+            if floor is None:
+                floor = (p50, p95)
+            results.append(
+                {
+                    "name": name,
+                    "engine": engine,
+                    "scale": scale,
+                    "p50_ms": round(p50, 3),
+                    "p95_ms": round(p95, 3),
+                    "p50_ratio": round(p50 / floor[0], 2),
+                    "p95_ratio": round(p95 / floor[1], 2),
+                    "path": path,
+                }
+            )
+        return results
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=10)
+
+
+def measure_import(engine: str, env: dict, rows: int, workdir: Path) -> dict:
+    path = workdir / f"people-{rows}.xlsx"
+    subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "fixtures.py"), "--import-file", str(path), "--rows", str(rows)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.monotonic()
+    # A child of its own so that ru_maxrss is the import's peak alone.
+    code = (
+        "import resource,subprocess,sys;"
+        f"r=subprocess.run({[PYTHON, 'manage.py', 'import_registry', 'people', str(path), '--user', 'bench_admin']!r},"
+        "capture_output=True,text=True);"
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss);print(r.returncode);print(r.stderr[-2000:])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True).stdout.split(
+        "\n"
+    )
+    elapsed = time.monotonic() - started
+    if out[1].strip() != "0":
+        raise SystemExit(f"import failed on {engine}: {out[2:]}")
+    del before
+    return {
+        "engine": engine,
+        "rows": rows,
+        "seconds": round(elapsed, 1),
+        "rows_per_s": round(rows / elapsed),
+        "peak_rss_mb": round(int(out[0]) / 1024),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", default="province", choices=["small", "province", "national"])
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--workdir", default=str(ROOT / "var" / "bench"))
+    args = parser.parse_args()
+    workdir = Path(args.workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    all_cases, imports = [], []
+    for engine in args.engines.split(","):
+        env = engine_env(engine, workdir, args.scale)
+        print(f"== {engine}: building {args.scale} (once; cached in {workdir})", flush=True)
+        build(engine, env, args.scale, workdir)
+        all_cases += measure_pages(engine, env, args.scale, args.requests)
+        imports.append(measure_import(engine, env, args.import_rows, workdir))
+    print(f"\n{'case':<42}{'engine':<12}{'p50 ms':>9}{'p95 ms':>9}{'p50 ×':>8}{'p95 ×':>8}")
+    for c in all_cases:
+        print(
+            f"{c['name']:<42}{c['engine']:<12}{c['p50_ms']:>9.2f}{c['p95_ms']:>9.2f}{c['p50_ratio']:>8.1f}{c['p95_ratio']:>8.1f}"
+        )
+    for i in imports:
+        print(f"import {i['rows']} people on {i['engine']}: {i['rows_per_s']} rows/s, peak {i['peak_rss_mb']} MB")
+    first = imports[0]
+    results = {
+        "cases": all_cases,
+        "import_rows_per_s": first["rows_per_s"],
+        "import_peak_rss_mb": first["peak_rss_mb"],
+        "imports": imports,
+    }
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    print("\nwrote bench/results.json")
+
+
+if __name__ == "__main__":
+    main()
