@@ -41,7 +41,7 @@ def build_big_committee():
     builder = Builder(seed=99)
     org = bulk_orgs([PartyOrg(name=BIG, kind=OrgKind.COMMITTEE, parent=city)])[0]
     inst = bulk_institutions(
-        [Institution(name="基准测试大型医院", kind="hospital", region_code="440200", managing_org=org)]
+        [Institution(name="基准测试大型医院", kind="hospital", region_code="440100", managing_org=org)]
     )[0]
     PartyOrg.objects.filter(pk=org.pk).update(institution=inst)
     branches = bulk_orgs(
@@ -52,7 +52,7 @@ def build_big_committee():
     )
     people, positions = [], []
     for branch in branches:
-        batch = [builder.person(branch, inst, "440200") for _ in range(25)]
+        batch = [builder.person(branch, inst, "440100") for _ in range(25)]
         positions += committee_positions(branch, batch, builder.rng, full=True)
         people += batch
     save_people(people)

@@ -1,5 +1,7 @@
 """API plumbing shared by every app: the access gate as a viewset base, keyset cursor pagination."""
 
+from __future__ import annotations
+
 from auditlog.context import set_actor
 from rest_framework import viewsets
 from rest_framework.pagination import BasePagination
@@ -65,10 +67,31 @@ def _replace_query(request, **changes) -> str:
 
 
 class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    """The same gate as the pages: a row outside the user's scope does not exist (404)."""
+    """The same gate as the pages: a row outside the user's scope does not exist (404).
+
+    List pages skip the serializer's per-field machinery: rows are read with .values() for the serializer's
+    own field names (`list_columns` maps a field to another column) and finished by `finish_row`. The
+    serializer still defines the schema and the detail view; tests compare the two.
+    """
 
     pagination_class = KeysetPagination
     keyset_ordering: tuple[str, ...] = ("org_path", "id")
+    list_columns: dict[str, str] = {}
+
+    def list(self, request, *args, **kwargs):
+        fields = self.get_serializer_class().Meta.fields
+        columns = {name: self.list_columns.get(name, name) for name in fields}
+        lookups = {c for c in columns.values() if c is not None}
+        queryset = self.filter_queryset(self.get_queryset()).values(*lookups, *self.keyset_ordering)
+        rows = self.paginate_queryset(queryset)
+        data = [self.finish_row({name: row.get(col) for name, col in columns.items()}, row) for row in rows]
+        return self.get_paginated_response(self.finish_page(data))
+
+    def finish_row(self, data: dict, row: dict) -> dict:
+        return data
+
+    def finish_page(self, data: list[dict]) -> list[dict]:
+        return data
 
     def get_queryset(self):
         return self.base_queryset().visible_to(self.request.user, "view")

@@ -63,5 +63,5 @@ def keyset_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: i
 
 
 def _value_of(row, field: str):
-    value = getattr(row, field)
+    value = row[field] if isinstance(row, dict) else getattr(row, field)
     return value if isinstance(value, (int, str)) or value is None else str(value)

@@ -1,6 +1,7 @@
 """The Jinja2 environment of our pages: url(), static(), messages and a few filters."""
 
 import datetime
+from functools import lru_cache
 
 from django.contrib import messages
 from django.templatetags.static import static
@@ -10,8 +11,21 @@ from jinja2 import Environment, StrictUndefined
 
 from core.access import Role, highest_role
 
+_MARKERS = (9_081_726_354, 9_081_726_355, 9_081_726_356)
+
+
+@lru_cache(maxsize=512)
+def _url_template(name: str, count: int) -> str:
+    """The reversed URL with {0}, {1} … where integer arguments go (reverse() costs ~30 µs a call)."""
+    path = reverse(name, args=_MARKERS[:count])
+    for i, marker in enumerate(_MARKERS[:count]):
+        path = path.replace(str(marker), "{" + str(i) + "}")
+    return path
+
 
 def url(name: str, *args, **kwargs) -> str:
+    if args and not kwargs and len(args) <= len(_MARKERS) and all(type(a) is int for a in args):
+        return _url_template(name, len(args)).format(*args)
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 

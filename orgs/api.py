@@ -60,6 +60,16 @@ class InstitutionViewSet(ScopedReadOnlyViewSet):
 class PartyOrgViewSet(ScopedReadOnlyViewSet):
     serializer_class = PartyOrgSerializer
     keyset_ordering = ("path",)
+    list_columns = {"joint_institutions": None}
+
+    def finish_page(self, data):
+        joint: dict[int, list[int]] = {row["id"]: [] for row in data}
+        links = PartyOrg.joint_institutions.through.objects.filter(partyorg_id__in=joint)
+        for org_id, institution_id in links.values_list("partyorg_id", "institution_id"):
+            joint[org_id].append(institution_id)
+        for row in data:
+            row["joint_institutions"] = joint[row["id"]]
+        return data
 
     def base_queryset(self):
         qs = PartyOrg.objects.prefetch_related("joint_institutions")

@@ -1,6 +1,8 @@
 from django import forms
+from django.urls import reverse
 
 from core.access import Role, role_at, scope_q
+from core.widgets import use_lookup_when_large
 
 from .models import Institution, OrgKind, PartyOrg
 from .rules import DEFAULTS, LABELS
@@ -11,6 +13,14 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class OrgChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return "　" * (obj.depth - 1) + obj.name
+
+
+def org_lookup(field: forms.ModelChoiceField, min_role: int) -> None:
+    use_lookup_when_large(field, reverse("orgs:lookup") + f"?role={int(min_role)}")
+
+
+def institution_lookup(field: forms.ModelChoiceField) -> None:
+    use_lookup_when_large(field, reverse("orgs:institution-lookup"))
 
 
 def scoped_orgs(user, min_role: int):
@@ -53,6 +63,8 @@ class PartyOrgForm(forms.ModelForm):
         self.fields["institution"].queryset = units
         self.fields["joint_institutions"].queryset = units
         self.fields["joint_institutions"].widget.attrs["size"] = 6
+        org_lookup(self.fields["parent"], Role.UNIT_ADMIN)
+        institution_lookup(self.fields["institution"])
 
     def clean(self):
         data = super().clean()
@@ -92,6 +104,8 @@ class InstitutionForm(forms.ModelForm):
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         self.fields["parent"].queryset = parents
+        org_lookup(self.fields["managing_org"], Role.UNIT_ADMIN)
+        institution_lookup(self.fields["parent"])
 
     def clean_credit_code(self):
         code = (self.cleaned_data.get("credit_code") or "").strip().upper()

@@ -15,7 +15,14 @@ from core.paging import keyset_page
 from people.models import Membership, Position, PositionKind
 
 from . import services
-from .forms import DeactivateForm, InstitutionForm, PartyOrgForm, RuleSettingsForm
+from .forms import (
+    DeactivateForm,
+    InstitutionForm,
+    PartyOrgForm,
+    RuleSettingsForm,
+    scoped_institutions,
+    scoped_orgs,
+)
 from .models import Institution, InstitutionKind, OrgKind, OrgWarning, Ownership, PartyOrg, RuleSetting, WarningCode
 from .rules import current_settings, term_years_for
 
@@ -56,6 +63,20 @@ def tree_children(request, pk):
 
 
 # --- organisations ----------------------------------------------------------------
+
+
+@login_required
+def org_lookup(request):
+    """Search-as-you-type results for the organisation choice of a form (see core.widgets.LookupWidget)."""
+    role = int(request.GET.get("role", Role.SECRETARY)) if request.GET.get("role", "").isdigit() else Role.SECRETARY
+    found = scoped_orgs(request.user, max(role, Role.SECRETARY)).search(request.GET.get("q", ""))[:20]
+    return render(request, "core/_lookup_results.html", {"items": [(o.pk, o.name) for o in found]})
+
+
+@login_required
+def institution_lookup(request):
+    found = scoped_institutions(request.user).search(request.GET.get("q", ""))[:20]
+    return render(request, "core/_lookup_results.html", {"items": [(i.pk, i.name) for i in found]})
 
 
 @login_required
@@ -102,7 +123,11 @@ def org_list(request):
 @login_required
 def org_detail(request, pk):
     org = get_visible_or_404(request.user, PartyOrg.objects.select_related("institution", "parent"), pk=pk)
-    children = list(org.children.filter(is_active=True).select_related("institution").order_by("name")[:300])
+    children = list(
+        org.children.filter(is_active=True)
+        .only("id", "name", "kind", "formal_count", "probationary_count", "subtree_member_count")
+        .order_by("name")[:300]
+    )
     committee = Position.objects.current().filter(org=org, kind=PositionKind.PARTY).select_related("person")
     members = (
         Membership.objects.filter(org=org, end_on__isnull=True)
@@ -217,7 +242,9 @@ def warnings_list(request):
     code = request.GET.get("code")
     if code in WarningCode.values:
         qs = qs.filter(code=code)
-    qs = qs.select_related("org", "institution")
+    qs = qs.select_related("org").only(
+        "id", "org_path", "code", "message", "computed_at", "institution_id", "org__name"
+    )
     if request.GET.get("export") == "xlsx":
         rows = (
             (w.org.name, w.get_code_display(), w.message, w.computed_at.date())

@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from core.api import ScopedReadOnlyViewSet
 
-from .models import Membership, Person, Position
+from .models import Membership, Person, Position, party_age
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -32,7 +32,7 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
 
     def get_party_age(self, obj) -> int | None:
-        return obj.party_age()
+        return party_age(obj.party_status, obj.confirmed_on)
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -49,6 +49,11 @@ class PositionSerializer(serializers.ModelSerializer):
 
 class PersonViewSet(ScopedReadOnlyViewSet):
     serializer_class = PersonSerializer
+    list_columns = {"id_number": "id_number_mask", "phone": "phone_mask", "party_age": None}
+
+    def finish_row(self, data, row):
+        data["party_age"] = party_age(row["party_status"], row["confirmed_on"])
+        return data
 
     def base_queryset(self):
         qs = Person.objects.all()

@@ -12,7 +12,7 @@ from core.validators import (
     normalise_phone,
     validate_mobile,
 )
-from orgs.forms import DATE, OrgChoiceField, scoped_institutions, scoped_orgs
+from orgs.forms import DATE, OrgChoiceField, institution_lookup, org_lookup, scoped_institutions, scoped_orgs
 
 from .models import ADMIN_TITLES, MEMBER_STATUSES, PARTY_TITLES, Membership, Person, Position, PositionKind
 
@@ -53,6 +53,8 @@ class PersonForm(forms.ModelForm):
         self.fields["home_org"] = OrgChoiceField(queryset=scoped_orgs(user, Role.SECRETARY), label="所属党组织")
         self.fields["institution"].queryset = scoped_institutions(user)
         self.fields["note"].widget.attrs["rows"] = 3
+        org_lookup(self.fields["home_org"], Role.SECRETARY)
+        institution_lookup(self.fields["institution"])
         if self.instance.pk:
             self.fields.pop("membership_start")
             if self.instance.memberships.filter(end_on__isnull=True).exists():
@@ -121,6 +123,7 @@ class TransferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.person = person
         self.fields["org"].queryset = scoped_orgs(user, Role.SECRETARY)
+        org_lookup(self.fields["org"], Role.SECRETARY)
 
     def clean(self):
         data = super().clean()
@@ -151,6 +154,8 @@ class PositionForm(forms.ModelForm):
         self.fields["org"] = OrgChoiceField(queryset=scoped_orgs(user, Role.SECRETARY), label="党组织", required=False)
         self.fields["institution"].queryset = scoped_institutions(user)
         self.fields["title"].widget.attrs["list"] = "title-options"
+        org_lookup(self.fields["org"], Role.SECRETARY)
+        institution_lookup(self.fields["institution"])
         self.title_options = PARTY_TITLES + ADMIN_TITLES
 
     def clean(self):

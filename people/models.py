@@ -70,6 +70,13 @@ class PersonQuerySet(ScopedQuerySet):
         return self.filter(name_norm__gte=low, name_norm__lt=high)
 
 
+def party_age(status: str, confirmed_on: datetime.date | None, on: datetime.date | None = None) -> int | None:
+    if status != PartyStatus.FORMAL or not confirmed_on:
+        return None
+    on = on or datetime.date.today()
+    return max(on.year - confirmed_on.year - ((on.month, on.day) < (confirmed_on.month, confirmed_on.day)), 0)
+
+
 class Person(models.Model):
     """Anyone the platform knows: members, applicants, and non-members who hold posts or attend.
 
@@ -169,13 +176,7 @@ class Person(models.Model):
 
     def party_age(self, on: datetime.date | None = None) -> int | None:
         """党龄 in whole years, counted from 转正 (党章 §7); None for non-formal members."""
-        if self.party_status != PartyStatus.FORMAL or not self.confirmed_on:
-            return None
-        on = on or datetime.date.today()
-        years = (
-            on.year - self.confirmed_on.year - ((on.month, on.day) < (self.confirmed_on.month, self.confirmed_on.day))
-        )
-        return max(years, 0)
+        return party_age(self.party_status, self.confirmed_on, on)
 
     def is_own_record_of(self, user) -> bool:
         return user.is_authenticated and self.user_id == user.pk

@@ -57,6 +57,21 @@ def filtered_people(request):
     return qs
 
 
+LIST_FIELDS = (
+    "id",
+    "name",
+    "gender",
+    "party_status",
+    "confirmed_on",
+    "is_active",
+    "phone_mask",
+    "org_path",
+    "name_pinyin",
+    "home_org__name",
+    "institution__name",
+)
+
+
 @login_required
 def person_list(request):
     qs = filtered_people(request).select_related("home_org", "institution")
@@ -81,7 +96,7 @@ def person_list(request):
         )
         return xlsx_response("人员", EXPORT_HEADERS, rows)
     sort = request.GET.get("sort", "org")
-    page = keyset_page(qs, SORTS.get(sort, SORTS["org"]), request.GET.get("after"))
+    page = keyset_page(qs.only(*LIST_FIELDS), SORTS.get(sort, SORTS["org"]), request.GET.get("after"))
     return render(
         request,
         "people/person_list.html",

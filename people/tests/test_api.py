@@ -52,3 +52,13 @@ class ApiTest(CastTestCase):
         response = self.client.get("/api/schema/")
         self.assertEqual(response.status_code, 200)
         self.assertIn(b"/api/v1/people/", response.content)
+
+    def test_list_rows_equal_the_serializer_detail(self):
+        listed = {p["id"]: p for p in self.get("/api/v1/people/").json()["results"]}
+        for pk, row in listed.items():
+            self.assertEqual(row, self.get(f"/api/v1/people/{pk}/").json())
+        org = self.get("/api/v1/orgs/", username="sector_admin").json()["results"][0]
+        self.assertEqual(org, self.get(f"/api/v1/orgs/{org['id']}/", username="sector_admin").json())
+        for path in ("institutions", "memberships", "positions"):
+            row = self.get(f"/api/v1/{path}/").json()["results"][0]
+            self.assertEqual(row, self.get(f"/api/v1/{path}/{row['id']}/").json())
