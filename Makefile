@@ -19,8 +19,8 @@ install: $(STAMP)
 run: install
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py generate --scale small --if-missing
+	$(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "共建 正在 http://127.0.0.1:$(PORT) 上运行（Ctrl-C 停止）"
 	$(BIN)/gunicorn gongjian.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning

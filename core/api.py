@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from auditlog.context import set_actor
 from rest_framework import viewsets
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -98,16 +97,3 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def base_queryset(self):
         raise NotImplementedError
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        # Token-authenticated requests get their user here, after the audit middleware ran.
-        self._actor_context = set_actor(request.user) if request.user.is_authenticated else None
-        if self._actor_context:
-            self._actor_context.__enter__()
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        context = getattr(self, "_actor_context", None)
-        if context:
-            context.__exit__(None, None, None)
-        return super().finalize_response(request, response, *args, **kwargs)
