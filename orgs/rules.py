@@ -44,8 +44,8 @@ def current_settings() -> dict:
 class OrgFacts:
     """What the rules need to know about one organisation, gathered in bulk by orgs.services."""
 
-    formal: int
-    probationary: int
+    formal: int  # 正式党员 of the organisation and its sub-organisations (党小组, branches)
+    members: int  # 正式 + 预备, likewise
     committee_size: int
     has_secretary: bool
     units: int
@@ -60,7 +60,7 @@ def evaluate(org: PartyOrg, facts: OrgFacts, cfg: dict, today: datetime.date) ->
     if not org.is_active or org.kind == OrgKind.GROUP:
         return []
     found: list[tuple[str, str]] = []
-    members = facts.formal + facts.probationary
+    members = facts.members
     minimum = int(cfg["min_formal_members"])
     if org.kind in BRANCH_KINDS and facts.formal < minimum:
         found.append((WarningCode.FEW_FORMAL_MEMBERS, f"正式党员{facts.formal}人，少于{minimum}人（预备党员不计入）"))

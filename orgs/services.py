@@ -71,42 +71,62 @@ def _joint_units(org_ids: list[int]) -> dict[int, int]:
 
 @transaction.atomic
 def refresh_orgs(org_ids: Iterable[int] | None = None, today: datetime.date | None = None) -> int:
-    """Recount members and re-evaluate the rules of these organisations (all when None); returns how many."""
+    """Recount members and re-evaluate the rules of these organisations and their ancestors (all when None).
+
+    Ancestors are included because their subtree totals, and so their 50/100 size rules, change too.
+    Returns how many organisations were refreshed.
+    """
     today = today or timezone.localdate()
-    cfg = rules.current_settings()
-    orgs_qs = PartyOrg.objects.all() if org_ids is None else PartyOrg.objects.filter(id__in=set(org_ids))
-    orgs = list(orgs_qs.only(*_ORG_FIELDS))
+    orgs = _orgs_to_refresh(org_ids)
     if not orgs:
         return 0
     ids = [o.id for o in orgs]
     counts = _member_counts(ids)
-    sizes, with_secretary = _committee_facts(ids, today)
-    joint = _joint_units(ids)
     children = _child_counts(ids)
     now = timezone.now()
-    warnings: list[OrgWarning] = []
     for org in orgs:
         org.formal_count = counts[org.id]["formal"]
         org.probationary_count = counts[org.id]["probationary"]
         org.child_count = children.get(org.id, 0)
         org.counts_refreshed_at = now
+    PartyOrg.objects.bulk_update(
+        orgs, ["formal_count", "probationary_count", "child_count", "counts_refreshed_at"], batch_size=CHUNK
+    )
+    subtree_formal = _refresh_subtree_counts(orgs, full=org_ids is None)
+    _rewrite_warnings(orgs, subtree_formal, today)
+    return len(orgs)
+
+
+def _orgs_to_refresh(org_ids) -> list[PartyOrg]:
+    if org_ids is None:
+        return list(PartyOrg.objects.only(*_ORG_FIELDS))
+    paths = {
+        p
+        for path in PartyOrg.objects.filter(id__in={i for i in org_ids if i}).values_list("path", flat=True)
+        for p in ancestor_paths(path)
+    }
+    return list(PartyOrg.objects.filter(path__in=paths).only(*_ORG_FIELDS))
+
+
+def _rewrite_warnings(orgs: list[PartyOrg], subtree_formal: dict[int, int], today: datetime.date) -> None:
+    cfg = rules.current_settings()
+    ids = [o.id for o in orgs]
+    sizes, with_secretary = _committee_facts(ids, today)
+    joint = _joint_units(ids)
+    warnings: list[OrgWarning] = []
+    for org in orgs:
         facts = rules.OrgFacts(
-            formal=org.formal_count,
-            probationary=org.probationary_count,
+            formal=subtree_formal[org.id],
+            members=org.subtree_member_count,
             committee_size=sizes.get(org.id, 0),
             has_secretary=org.id in with_secretary,
             units=(1 if org.institution_id else 0) + joint.get(org.id, 0),
         )
         for code, message in rules.evaluate(org, facts, cfg, today):
             warnings.append(OrgWarning(org=org, org_path=org.path, code=code, message=message))
-    PartyOrg.objects.bulk_update(
-        orgs, ["formal_count", "probationary_count", "child_count", "counts_refreshed_at"], batch_size=CHUNK
-    )
     for chunk in _chunks(ids):
         OrgWarning.objects.filter(org_id__in=chunk, institution__isnull=True).delete()
     OrgWarning.objects.bulk_create(warnings, batch_size=2000)
-    _refresh_subtree_counts(orgs, full=org_ids is None)
-    return len(orgs)
 
 
 _ORG_FIELDS = (
@@ -120,6 +140,7 @@ _ORG_FIELDS = (
     "term_years",
     "institution_id",
     "parent_id",
+    "subtree_member_count",
 )
 
 
@@ -131,22 +152,27 @@ def _child_counts(ids: list[int]) -> dict[int, int]:
     return result
 
 
-def _refresh_subtree_counts(orgs: list[PartyOrg], full: bool) -> None:
+def _refresh_subtree_counts(orgs: list[PartyOrg], full: bool) -> dict[int, int]:
+    """Store each organisation's members including its sub-organisations; return the formal ones (by id)."""
+    formal: dict[int, int] = {}
     if full:
-        totals: dict[str, int] = defaultdict(int)
+        totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for org in orgs:
             for path in ancestor_paths(org.path):
-                totals[path] += org.formal_count + org.probationary_count
+                totals[path][0] += org.formal_count
+                totals[path][1] += org.probationary_count
         for org in orgs:
-            org.subtree_member_count = totals[org.path]
-        PartyOrg.objects.bulk_update(orgs, ["subtree_member_count"], batch_size=CHUNK)
-        return
-    paths = {p for org in orgs for p in ancestor_paths(org.path)}
-    for path in sorted(paths, key=len, reverse=True):
-        total = PartyOrg.objects.filter(path__gte=path, path__lt=path + "~").aggregate(
-            n=Sum("formal_count") + Sum("probationary_count")
-        )["n"]
-        PartyOrg.objects.filter(path=path).update(subtree_member_count=total or 0)
+            org.subtree_member_count = sum(totals[org.path])
+            formal[org.id] = totals[org.path][0]
+    else:
+        for org in orgs:
+            sums = PartyOrg.objects.filter(path__gte=org.path, path__lt=org.path + "~").aggregate(
+                formal=Sum("formal_count"), probationary=Sum("probationary_count")
+            )
+            formal[org.id] = sums["formal"] or 0
+            org.subtree_member_count = formal[org.id] + (sums["probationary"] or 0)
+    PartyOrg.objects.bulk_update(orgs, ["subtree_member_count"], batch_size=CHUNK)
+    return formal
 
 
 @transaction.atomic

@@ -58,7 +58,7 @@ def _grant_roots(user) -> list[str]:
 @login_required
 def tree_children(request, pk):
     org = get_visible_or_404(request.user, PartyOrg.objects, pk=pk)
-    children = org.children.filter(is_active=True).order_by("name")[:500]
+    children = org.children.filter(is_active=True).order_by("path")[:500]
     return render(request, "orgs/_tree_children.html", {"children": children})
 
 
@@ -126,7 +126,7 @@ def org_detail(request, pk):
     children = list(
         org.children.filter(is_active=True)
         .only("id", "name", "kind", "formal_count", "probationary_count", "subtree_member_count")
-        .order_by("name")[:300]
+        .order_by("path")[:300]
     )
     committee = Position.objects.current().filter(org=org, kind=PositionKind.PARTY).select_related("person")
     members = (

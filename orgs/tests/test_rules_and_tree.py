@@ -182,3 +182,19 @@ class TreeTest(CastTestCase):
         self.assertContains(branch, "雷继敏")
         self.assertContains(branch, "正式党员不足3人")
         self.assertContains(branch, "变更记录")
+
+
+class SubtreeSizeRuleTest(CastTestCase):
+    def test_committee_size_counts_the_members_of_its_branches(self):
+        self.assertIn(WarningCode.BELOW_SIZE, codes(self.org_a))  # 2 members in its branches, threshold 100
+        RuleSetting.objects.create(key="committee_threshold", value=3)
+        make_person("第三人", self.branch_a2)
+        services.refresh_orgs([self.branch_a2.pk])  # the committee is refreshed as an ancestor
+        self.assertNotIn(WarningCode.BELOW_SIZE, codes(self.org_a))
+        self.org_a.refresh_from_db()
+        self.assertEqual((self.org_a.formal_count, self.org_a.subtree_member_count), (0, 3))
+
+    def test_members_of_a_party_group_count_for_its_branch(self):
+        make_person("小组成员", self.group_a11)
+        services.refresh_orgs([self.group_a11.pk])
+        self.assertNotIn(WarningCode.FEW_FORMAL_MEMBERS, codes(self.branch_a1))  # 2 in the branch + 1 in its group
