@@ -35,9 +35,13 @@ def decode_cursor(cursor: str | None) -> list | None:
     return values if isinstance(values, list) else None
 
 
-def capped_count_label(queryset) -> str:
-    """'1000+' instead of COUNT(*) over what may be millions of rows."""
-    n = queryset.order_by()[: COUNT_CAP + 1].count()
+def capped_count_label(queryset, ordering: tuple[str, ...] = ()) -> str:
+    """'1000+' instead of COUNT(*) over what may be millions of rows.
+
+    Counted in the page's own order so the planner walks the same index as the page (without it SQLite may
+    pick another index and read a whole scope to count a thousand rows).
+    """
+    n = queryset.order_by(*ordering)[: COUNT_CAP + 1].count()
     return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
 
 
@@ -58,7 +62,7 @@ def keyset_page(queryset, ordering: tuple[str, ...], cursor: str | None, size: i
         rows = rows[:size]
         last = rows[-1]
         next_cursor = encode_cursor([_value_of(last, f) for f in fields])
-    label = capped_count_label(queryset) if count else ""
+    label = capped_count_label(queryset, ordering) if count else ""
     return Page(rows=rows, next_cursor=next_cursor, count_label=label)
 
 

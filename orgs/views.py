@@ -116,7 +116,19 @@ def org_list(request):
             "本届任期开始",
         ]
         return xlsx_response("党组织", headers, rows)
-    page = keyset_page(qs.select_related("parent", "institution"), ("path",), request.GET.get("after"))
+    columns = (
+        "id",
+        "path",
+        "name",
+        "kind",
+        "is_active",
+        "parent__name",
+        "institution__name",
+        "formal_count",
+        "probationary_count",
+        "subtree_member_count",
+    )
+    page = keyset_page(qs.values(*columns), ("path",), request.GET.get("after"))
     return render(request, "orgs/org_list.html", {"page": page, "kinds": OrgKind.choices})
 
 
@@ -125,7 +137,7 @@ def org_detail(request, pk):
     org = get_visible_or_404(request.user, PartyOrg.objects.select_related("institution", "parent"), pk=pk)
     children = list(
         org.children.filter(is_active=True)
-        .only("id", "name", "kind", "formal_count", "probationary_count", "subtree_member_count")
+        .only("id", "parent_id", "name", "kind", "formal_count", "probationary_count", "subtree_member_count")
         .order_by("path")[:300]
     )
     committee = Position.objects.current().filter(org=org, kind=PositionKind.PARTY).select_related("person")
@@ -251,7 +263,8 @@ def warnings_list(request):
             for w in qs.order_by("org_path", "id").iterator(2000)
         )
         return xlsx_response("规则提示", ["党组织", "类别", "说明", "计算时间"], rows)
-    page = keyset_page(qs, ("org_path", "id"), request.GET.get("after"))
+    columns = ("id", "org_path", "org_id", "org__name", "code", "message", "institution_id")
+    page = keyset_page(qs.values(*columns), ("org_path", "id"), request.GET.get("after"))
     summary = [(c, label, counts.get(c, 0)) for c, label in WarningCode.choices if counts.get(c)]
     return render(request, "orgs/warnings.html", {"page": page, "summary": summary, "root": root, "code": code})
 
@@ -303,7 +316,8 @@ def institution_list(request):
             "从业人员数",
         ]
         return xlsx_response("单位", headers, rows)
-    page = keyset_page(qs.select_related("managing_org"), ("org_path", "id"), request.GET.get("after"))
+    columns = ("id", "org_path", "name", "kind", "ownership", "grade", "region_code", "managing_org__name")
+    page = keyset_page(qs.values(*columns), ("org_path", "id"), request.GET.get("after"))
     return render(
         request,
         "orgs/institution_list.html",

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from core import crypto
-from core.access import PathField, Role, ScopedQuerySet, scope_q
+from core.access import PathField, Role, ScopedQuerySet, role_at, scope_q
 from core.text import normalise, pinyin_keys, prefix_range
 from core.validators import mask_id_number, mask_phone, normalise_id_number, normalise_phone
 
@@ -48,26 +48,48 @@ class PersonQuerySet(ScopedQuerySet):
         q = scope_q(user, self.model.access_roles[action])
         if q is None:
             return self
-        if action == "view":
-            q |= Q(user=user)  # a member always sees their own record
+        own = own_person(user) if action == "view" else None
+        if own and role_at(user, own[1]) < self.model.access_roles["view"]:
+            # A member always sees their own record. Only added when the grants do not cover it already:
+            # an OR on every query would keep the scope range from using its index.
+            q |= Q(pk=own[0])
         return self.filter(q)
 
     def search(self, query: str):
         """Prefix search on the name (繁简-insensitive), full pinyin or initials, or an exact ID number."""
-        query = (query or "").strip()
-        if not query:
+        kind, value = search_kind(query)
+        if kind == "id_number":
+            return self.filter(id_number_hash=crypto.blind_index(value, "id_number"))
+        if kind is None:
             return self
-        from core.validators import id_number_error
+        low, high = prefix_range(value)
+        return self.filter(**{f"{kind}__gte": low, f"{kind}__lt": high})
 
-        if id_number_error(query) is None:
-            return self.filter(id_number_hash=crypto.blind_index(normalise_id_number(query), "id_number"))
-        if query.isascii():
-            low, high = prefix_range(query.lower().replace(" ", ""))
-            return self.filter(
-                Q(name_pinyin__gte=low, name_pinyin__lt=high) | Q(name_initials__gte=low, name_initials__lt=high)
-            )
-        low, high = prefix_range(normalise(query))
-        return self.filter(name_norm__gte=low, name_norm__lt=high)
+
+def search_kind(query: str) -> tuple[str | None, str]:
+    """Which indexed column a search box entry matches, and its normalised value.
+
+    Latin letters with a vowel are a pinyin prefix (leiji); consonants only are initials (ljm); an 18-character
+    valid ID number is matched through its blind index; anything else is a name prefix (雷继, 雷繼).
+    """
+    from core.validators import id_number_error
+
+    query = (query or "").strip()
+    if not query:
+        return None, ""
+    if id_number_error(query) is None:
+        return "id_number", normalise_id_number(query)
+    if query.isascii() and query.replace(" ", "").isalpha():
+        letters = query.lower().replace(" ", "")
+        return ("name_pinyin" if any(v in letters for v in "aeiouv") else "name_initials"), letters
+    return "name_norm", normalise(query)
+
+
+def own_person(user) -> tuple[int, str] | None:
+    """(id, org_path) of the person record linked to this login, cached on the user for the request."""
+    if not hasattr(user, "_gongjian_person"):
+        user._gongjian_person = Person.objects.filter(user=user).values_list("id", "org_path").first()
+    return user._gongjian_person
 
 
 def party_age(status: str, confirmed_on: datetime.date | None, on: datetime.date | None = None) -> int | None:

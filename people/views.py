@@ -16,9 +16,19 @@ from orgs import services
 from orgs.models import PartyOrg
 
 from .forms import EndMembershipForm, PersonForm, PositionForm, TransferForm
-from .models import Education, Membership, PartyStatus, Person, Position
+from .models import Education, Membership, PartyStatus, Person, Position, party_age, search_kind
 
 SORTS = {"org": ("org_path", "id"), "name": ("name_pinyin", "id"), "recent": ("-id",)}
+
+
+def list_ordering(sort: str | None, query: str) -> tuple[str, ...]:
+    """The requested order; with a search and no choice, the order of the index the search uses."""
+    if sort in SORTS:
+        return SORTS[sort]
+    kind, _ = search_kind(query)
+    return (kind, "id") if kind in ("name_norm", "name_pinyin", "name_initials") else SORTS["org"]
+
+
 EXPORT_HEADERS = [
     "编号",
     "姓名",
@@ -57,7 +67,8 @@ def filtered_people(request):
     return qs
 
 
-LIST_FIELDS = (
+# The list reads plain rows (no model instances): 50 rows with two joins render in a fraction of the time.
+LIST_COLUMNS = (
     "id",
     "name",
     "gender",
@@ -65,8 +76,6 @@ LIST_FIELDS = (
     "confirmed_on",
     "is_active",
     "phone_mask",
-    "org_path",
-    "name_pinyin",
     "home_org__name",
     "institution__name",
 )
@@ -95,8 +104,12 @@ def person_list(request):
             for p in qs.order_by("org_path", "id").iterator(2000)
         )
         return xlsx_response("人员", EXPORT_HEADERS, rows)
-    sort = request.GET.get("sort", "org")
-    page = keyset_page(qs.only(*LIST_FIELDS), SORTS.get(sort, SORTS["org"]), request.GET.get("after"))
+    sort = request.GET.get("sort")
+    ordering = list_ordering(sort, request.GET.get("q", ""))
+    columns = {*LIST_COLUMNS, *(f.lstrip("-") for f in ordering)}
+    page = keyset_page(qs.values(*columns), ordering, request.GET.get("after"))
+    for row in page.rows:
+        row["party_age"] = party_age(row["party_status"], row["confirmed_on"])
     return render(
         request,
         "people/person_list.html",

@@ -67,7 +67,7 @@ class PersonSearchTest(CastTestCase):
     def names(self, query, user="unit_admin"):
         self.login(user)
         response = self.client.get(reverse("people:list"), {"q": query})
-        return [p.name for p in response.context["page"].rows]
+        return [p["name"] for p in response.context["page"].rows]
 
     def test_it_finds_by_name_pinyin_initials_and_traditional_characters(self):
         for query in ("雷继敏", "雷", "leijimin", "leiji", "ljm", "雷繼敏"):
@@ -91,7 +91,7 @@ class PersonSearchTest(CastTestCase):
         second = self.client.get(reverse("people:list"), {"status": "formal", "after": first.next_cursor})
         rows = second.context["page"].rows
         self.assertEqual(len(rows), 12)
-        self.assertFalse({p.pk for p in first.rows} & {p.pk for p in rows})
+        self.assertFalse({p["id"] for p in first.rows} & {p["id"] for p in rows})
 
     def test_it_exports_the_filtered_list_with_masked_personal_data(self):
         from io import BytesIO
