@@ -46,13 +46,36 @@ def grants_of(user) -> list[tuple[str, int]]:
     """(path, role) pairs of the user's active grants, cached on the user object for the request."""
     if not user.is_authenticated:
         return []
-    cached = getattr(user, "_gongjian_grants", None)
-    if cached is None:
-        from accounts.models import RoleGrant
+    if not hasattr(user, "_gongjian_grants"):
+        _load_access_facts(user)
+    return user._gongjian_grants
 
-        cached = list(RoleGrant.objects.filter(user=user, is_active=True).values_list("org_path", "role"))
-        user._gongjian_grants = cached
-    return cached
+
+def own_person(user) -> tuple[int, str] | None:
+    """(id, org_path) of the person record linked to this login, cached on the user for the request."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_gongjian_grants"):
+        _load_access_facts(user)
+    return user._gongjian_person
+
+
+def _load_access_facts(user) -> None:
+    """Grants and the linked person record in one round trip (every scoped page needs both)."""
+    from django.db import connection
+
+    from accounts.models import RoleGrant
+    from people.models import Person
+
+    sql = (
+        f"SELECT org_path, role, 0 FROM {RoleGrant._meta.db_table} WHERE user_id = %s AND is_active "
+        f"UNION ALL SELECT org_path, 0, id FROM {Person._meta.db_table} WHERE user_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, user.pk])
+        rows = cursor.fetchall()
+    user._gongjian_grants = [(path, role) for path, role, person_id in rows if not person_id]
+    user._gongjian_person = next(((person_id, path) for path, _, person_id in rows if person_id), None)
 
 
 def role_at(user, path: str) -> int:

@@ -22,7 +22,7 @@ class KeysetPagination(BasePagination):
             else self.page_size
         )
         ordering = getattr(view, "keyset_ordering", self.ordering)
-        self.page = keyset_page(queryset, ordering, request.query_params.get("cursor"), size, count=False)
+        self.page = keyset_page(queryset, ordering, request.query_params.get("cursor"), size)
         self.request = request
         return self.page.rows
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from core.access import Role, can, get_visible_or_404, highest_role, require, role_at, scope_q
 from core.export import xlsx_response
 from core.history import history_for
-from core.paging import keyset_page
+from core.paging import count_response, keyset_page
 from people.models import Membership, Position, PositionKind
 
 from . import services
@@ -128,6 +128,8 @@ def org_list(request):
         "probationary_count",
         "subtree_member_count",
     )
+    if counted := count_response(request, qs, ("path",)):
+        return counted
     page = keyset_page(qs.values(*columns), ("path",), request.GET.get("after"))
     return render(request, "orgs/org_list.html", {"page": page, "kinds": OrgKind.choices})
 
@@ -135,37 +137,42 @@ def org_list(request):
 @login_required
 def org_detail(request, pk):
     org = get_visible_or_404(request.user, PartyOrg.objects.select_related("institution", "parent"), pk=pk)
-    children = list(
+    # Plain rows for the tables: a 党委 page lists 100 branches, its committee and 50 members.
+    children = (
         org.children.filter(is_active=True)
-        .only("id", "parent_id", "name", "kind", "formal_count", "probationary_count", "subtree_member_count")
+        .values("id", "name", "kind", "formal_count", "probationary_count", "subtree_member_count")
         .order_by("path")[:300]
     )
-    committee = Position.objects.current().filter(org=org, kind=PositionKind.PARTY).select_related("person")
+    committee = (
+        Position.objects.current()
+        .filter(org=org, kind=PositionKind.PARTY)
+        .values("title", "person_id", "person__name", "person__is_dual_leader", "start_on", "dates_approximate")
+    )
     members = (
         Membership.objects.filter(org=org, end_on__isnull=True)
-        .select_related("person")
+        .values("person_id", "person__name", "person__party_status", "start_on")
         .order_by("person__name_pinyin")[:50]
     )
     admin_posts = []
     if org.institution_id:
         admin_posts = (
             Position.objects.filter(institution_id=org.institution_id, kind=PositionKind.ADMIN)
-            .select_related("person")
+            .values("title", "person_id", "person__name", "start_on", "end_on", "dates_approximate")
             .order_by("-start_on")[:30]
         )
     context = {
         "org": org,
-        "ancestors": list(org.ancestors()),
-        "children": children,
-        "committee": sorted(committee, key=lambda p: _TITLE_ORDER.get(p.title, 99)),
+        "ancestors": org.ancestors().values("id", "name"),
+        "children": list(children),
+        "committee": sorted(committee, key=lambda p: _TITLE_ORDER.get(p["title"], 99)),
         "members": members,
         "admin_posts": admin_posts,
-        "joint": list(org.joint_institutions.all()),
+        "joint": org.joint_institutions.values("id", "name") if org.kind == OrgKind.JOINT_BRANCH else [],
         "warnings": list(org.warnings.all()),
         "history": history_for(org),
         "can_change": can(request.user, org, "change"),
         "role": role_at(request.user, org.path),
-        "term_end": org.term_end(term_years_for(org, current_settings())),
+        "term_end": org.term_end(term_years_for(org, current_settings())) if org.term_started_on else None,
     }
     return render(request, "orgs/org_detail.html", context)
 
@@ -264,6 +271,8 @@ def warnings_list(request):
         )
         return xlsx_response("规则提示", ["党组织", "类别", "说明", "计算时间"], rows)
     columns = ("id", "org_path", "org_id", "org__name", "code", "message", "institution_id")
+    if counted := count_response(request, qs, ("org_path", "id")):
+        return counted
     page = keyset_page(qs.values(*columns), ("org_path", "id"), request.GET.get("after"))
     summary = [(c, label, counts.get(c, 0)) for c, label in WarningCode.choices if counts.get(c)]
     return render(request, "orgs/warnings.html", {"page": page, "summary": summary, "root": root, "code": code})
@@ -317,6 +326,8 @@ def institution_list(request):
         ]
         return xlsx_response("单位", headers, rows)
     columns = ("id", "org_path", "name", "kind", "ownership", "grade", "region_code", "managing_org__name")
+    if counted := count_response(request, qs, ("org_path", "id")):
+        return counted
     page = keyset_page(qs.values(*columns), ("org_path", "id"), request.GET.get("after"))
     return render(
         request,

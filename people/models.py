@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from core import crypto
-from core.access import PathField, Role, ScopedQuerySet, role_at, scope_q
+from core.access import PathField, Role, ScopedQuerySet, own_person, role_at, scope_q
 from core.text import normalise, pinyin_keys, prefix_range
 from core.validators import mask_id_number, mask_phone, normalise_id_number, normalise_phone
 
@@ -83,13 +83,6 @@ def search_kind(query: str) -> tuple[str | None, str]:
         letters = query.lower().replace(" ", "")
         return ("name_pinyin" if any(v in letters for v in "aeiouv") else "name_initials"), letters
     return "name_norm", normalise(query)
-
-
-def own_person(user) -> tuple[int, str] | None:
-    """(id, org_path) of the person record linked to this login, cached on the user for the request."""
-    if not hasattr(user, "_gongjian_person"):
-        user._gongjian_person = Person.objects.filter(user=user).values_list("id", "org_path").first()
-    return user._gongjian_person
 
 
 def party_age(status: str, confirmed_on: datetime.date | None, on: datetime.date | None = None) -> int | None:

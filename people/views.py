@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from core.access import Role, can, get_visible_or_404, highest_role, require
 from core.export import xlsx_response
 from core.history import history_for
-from core.paging import keyset_page
+from core.paging import count_response, keyset_page
 from orgs import services
 from orgs.models import PartyOrg
 
@@ -106,6 +106,8 @@ def person_list(request):
         return xlsx_response("人员", EXPORT_HEADERS, rows)
     sort = request.GET.get("sort")
     ordering = list_ordering(sort, request.GET.get("q", ""))
+    if counted := count_response(request, qs, ordering):
+        return counted
     columns = {*LIST_COLUMNS, *(f.lstrip("-") for f in ordering)}
     page = keyset_page(qs.values(*columns), ordering, request.GET.get("after"))
     for row in page.rows:
