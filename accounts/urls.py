@@ -9,4 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("token/", views.api_token, name="token"),
     path("token/reset/", views.api_token_reset, name="token-reset"),
+    path("grants/", views.grant_list, name="grants"),
+    path("grants/new/", views.grant_create, name="grant-create"),
+    path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant-revoke"),
 ]

@@ -24,7 +24,7 @@ def _url_template(name: str, count: int) -> str:
 
 
 def url(name: str, *args, **kwargs) -> str:
-    if args and not kwargs and len(args) <= len(_MARKERS) and all(type(a) is int for a in args):
+    if not kwargs and len(args) <= len(_MARKERS) and all(type(a) is int for a in args):
         return _url_template(name, len(args)).format(*args)
     return reverse(name, args=args or None, kwargs=kwargs or None)
 

@@ -91,9 +91,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if os.environ.get("GONGJIAN_SQLITE_NO_PERSIST") else 60
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Server-side binding lets psycopg prepare repeated statements: planning a scoped list query costs more
-    # than running it (~0.5-1.5 ms against ~0.1 ms measured here).
-    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
+    # Prepared statements: planning a scoped list query costs more than running it (~0.5-1.5 ms against
+    # ~0.1 ms measured here). Django turns them off for connection poolers; set PG_PREPARE_THRESHOLD=off
+    # behind a transaction-mode pooler (pgbouncer).
+    threshold = os.environ.get("PG_PREPARE_THRESHOLD", "2")
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": None if threshold == "off" else int(threshold),
+    }
 DATABASES["default"]["TEST"] = (
     {"NAME": os.environ.get("TEST_DATABASE_NAME")} if os.environ.get("TEST_DATABASE_NAME") else {}
 )

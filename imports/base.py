@@ -81,7 +81,11 @@ class ImportKindBase:
                 plan.rows.append(self.check_row(number, values, plan))
             except RowError as error:
                 plan.add_error(sheet, number, error.field, values.get(error.field), error.reason, self.labels)
+        self.finish_plan()
         return plan
+
+    def finish_plan(self) -> None:
+        """Drop look-up tables built for validation before the writing starts."""
 
     def prepare(self, sheet: Sheet) -> None:
         """Bulk look-ups before the row loop (no query per row)."""

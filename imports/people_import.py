@@ -118,6 +118,9 @@ class PeopleImport(ImportKindBase):
             )
         self.seen_hashes: dict[str, int] = {}
 
+    def finish_plan(self):
+        self.checked_ids, self.seen_hashes, self.by_hash = {}, {}, {}
+
     def check_row(self, number, values, plan: Plan):
         name = self.text(values, "name")
         if len(name) > 40:
@@ -318,7 +321,7 @@ class PeopleImport(ImportKindBase):
 
     def _updated_people(self, batch, content_type_id, now):
         """Changed columns per matched person, and an audit entry of old -> new for each."""
-        existing = Person.objects.in_bulk([r["existing_id"] for r in batch])
+        existing = Person.objects.select_related("home_org").in_bulk([r["existing_id"] for r in batch])
         open_members = set(
             Membership.objects.filter(person_id__in=existing, end_on__isnull=True).values_list("person_id", flat=True)
         )

@@ -56,6 +56,7 @@ def apply_job(job: ImportJob) -> None:
         with transaction.atomic():
             sheet = read_file(job.original_name, content, importer.headers, importer.required)
             plan = importer.plan(sheet)
+            del sheet, content  # the validated rows are all that apply() needs; free the cells first
             if plan.error_count:
                 job.status, job.errors, job.error_count = ImportStatus.INVALID, plan.errors, plan.error_count
             else:

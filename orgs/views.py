@@ -2,11 +2,14 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
+from markupsafe import Markup
 
 from core.access import Role, can, get_visible_or_404, highest_role, require, role_at, scope_q
 from core.export import xlsx_response
@@ -137,22 +140,6 @@ def org_list(request):
 @login_required
 def org_detail(request, pk):
     org = get_visible_or_404(request.user, PartyOrg.objects.select_related("institution", "parent"), pk=pk)
-    # Plain rows for the tables: a 党委 page lists 100 branches, its committee and 50 members.
-    children = (
-        org.children.filter(is_active=True)
-        .values("id", "name", "kind", "formal_count", "probationary_count", "subtree_member_count")
-        .order_by("path")[:300]
-    )
-    committee = (
-        Position.objects.current()
-        .filter(org=org, kind=PositionKind.PARTY)
-        .values("title", "person_id", "person__name", "person__is_dual_leader", "start_on", "dates_approximate")
-    )
-    members = (
-        Membership.objects.filter(org=org, end_on__isnull=True)
-        .values("person_id", "person__name", "person__party_status", "start_on")
-        .order_by("person__name_pinyin")[:50]
-    )
     admin_posts = []
     if org.institution_id:
         admin_posts = (
@@ -163,18 +150,49 @@ def org_detail(request, pk):
     context = {
         "org": org,
         "ancestors": org.ancestors().values("id", "name"),
-        "children": list(children),
-        "committee": sorted(committee, key=lambda p: _TITLE_ORDER.get(p["title"], 99)),
-        "members": members,
+        "tables": org_tables(org),
         "admin_posts": admin_posts,
         "joint": org.joint_institutions.values("id", "name") if org.kind == OrgKind.JOINT_BRANCH else [],
         "warnings": list(org.warnings.all()),
-        "history": history_for(org),
+        "history": history_for(org, limit=20),
         "can_change": can(request.user, org, "change"),
         "role": role_at(request.user, org.path),
         "term_end": org.term_end(term_years_for(org, current_settings())) if org.term_started_on else None,
     }
     return render(request, "orgs/org_detail.html", context)
+
+
+def org_tables(org: PartyOrg) -> Markup:
+    """Committee, sub-organisations and members of an organisation page (a 党委 lists 100 branches).
+
+    Rendered once per state of the organisation: every write that changes these rows (memberships, posts,
+    people, sub-organisations) goes through services.refresh_orgs, which stamps counts_refreshed_at.
+    """
+    key = f"org-tables:{org.pk}:{org.counts_refreshed_at.timestamp() if org.counts_refreshed_at else 'none'}"
+    html = cache.get(key) if org.counts_refreshed_at else None
+    if html is None:
+        context = {
+            "org": org,
+            "children": list(
+                org.children.filter(is_active=True)
+                .values("id", "name", "kind", "formal_count", "probationary_count", "subtree_member_count")
+                .order_by("path")[:300]
+            ),
+            "committee": sorted(
+                Position.objects.current()
+                .filter(org=org, kind=PositionKind.PARTY)
+                .values(
+                    "title", "person_id", "person__name", "person__is_dual_leader", "start_on", "dates_approximate"
+                ),
+                key=lambda p: _TITLE_ORDER.get(p["title"], 99),
+            ),
+            "members": Membership.objects.filter(org=org, end_on__isnull=True)
+            .values("person_id", "person__name", "person__party_status", "start_on")
+            .order_by("person__name_pinyin")[:50],
+        }
+        html = render_to_string("orgs/_org_tables.html", context)
+        cache.set(key, html, 7 * 86400)
+    return Markup(html)
 
 
 _TITLE_ORDER = {"书记": 0, "副书记": 1, "专职副书记": 1, "组织委员": 2, "宣传委员": 3, "纪检委员": 4, "委员": 5}

@@ -199,3 +199,32 @@ class SubtreeSizeRuleTest(CastTestCase):
         make_person("小组成员", self.group_a11)
         services.refresh_orgs([self.group_a11.pk])
         self.assertNotIn(WarningCode.FEW_FORMAL_MEMBERS, codes(self.branch_a1))  # 2 in the branch + 1 in its group
+
+
+class OrgPageFreshnessTest(CastTestCase):
+    def test_the_cached_tables_follow_every_change(self):
+        self.login("unit_admin")
+        url = reverse("orgs:detail", args=[self.branch_a1.pk])
+        self.assertNotContains(self.client.get(url), "新来的")
+        self.client.post(
+            reverse("people:create"),
+            {
+                "name": "新来的",
+                "party_status": "formal",
+                "joined_on": "2015-06-01",
+                "confirmed_on": "2016-06-01",
+                "home_org": self.branch_a1.pk,
+            },
+        )
+        self.assertContains(self.client.get(url), "新来的")
+        person = Person.objects.get(name="新来的")
+        self.client.post(
+            reverse("people:transfer", args=[person.pk]),
+            {"org": self.branch_a2.pk, "date": "2024-01-15", "reason": "调整"},
+        )
+        self.assertNotContains(self.client.get(url), "新来的")
+        self.client.post(
+            reverse("people:position-create", args=[self.member_person.pk]),
+            {"kind": "party", "title": "组织委员", "org": self.branch_a1.pk, "start_on": "2024-01-01"},
+        )
+        self.assertContains(self.client.get(url), "组织委员")
