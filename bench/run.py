@@ -36,27 +36,17 @@ def manage(env, *args, check=True):
     return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=check, capture_output=True, text=True)
 
 
+def psql(*args: str) -> None:
+    subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", *args], check=True)
+
+
 def build(engine: str, env: dict, scale: str, workdir: Path) -> None:
     marker = workdir / f"built-{engine}-{scale}"
     if marker.exists():
         return
     if engine == "postgresql":
         db = f"gongjian_bench_{scale}"
-        subprocess.run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-U",
-                "postgres",
-                "-q",
-                "-c",
-                f"DROP DATABASE IF EXISTS {db}",
-                "-c",
-                f"CREATE DATABASE {db}",
-            ],
-            check=True,
-        )
+        psql("-c", f"DROP DATABASE IF EXISTS {db}", "-c", f"CREATE DATABASE {db}")
     else:
         for f in workdir.glob(f"bench-{scale}.sqlite3*"):
             f.unlink()
@@ -65,21 +55,7 @@ def build(engine: str, env: dict, scale: str, workdir: Path) -> None:
     manage(env, "generate", "--scale", scale)
     subprocess.run([PYTHON, str(ROOT / "bench" / "fixtures.py")], cwd=ROOT, env=env, check=True)
     if engine == "postgresql":
-        subprocess.run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-U",
-                "postgres",
-                "-q",
-                "-d",
-                f"gongjian_bench_{scale}",
-                "-c",
-                "VACUUM ANALYZE",
-            ],
-            check=True,
-        )
+        psql("-d", f"gongjian_bench_{scale}", "-c", "VACUUM ANALYZE")
     else:
         manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
     print(f"  built {scale} on {engine} in {time.monotonic() - started:.0f} s", flush=True)
@@ -170,10 +146,7 @@ def scratch_copy(engine: str, env: dict, scale: str, workdir: Path) -> dict:
     env = dict(env)
     if engine == "postgresql":
         source, copy = f"gongjian_bench_{scale}", f"gongjian_bench_{scale}_import"
-        psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c"]
-        subprocess.run(
-            [*psql, f"DROP DATABASE IF EXISTS {copy}", "-c", f"CREATE DATABASE {copy} TEMPLATE {source}"], check=True
-        )
+        psql("-c", f"DROP DATABASE IF EXISTS {copy}", "-c", f"CREATE DATABASE {copy} TEMPLATE {source}")
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{copy}"
     else:
         checkpoint = "from django.db import connection; connection.cursor().execute('PRAGMA wal_checkpoint(TRUNCATE)')"

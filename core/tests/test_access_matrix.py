@@ -86,6 +86,9 @@ class AccessMatrixTest(CastTestCase):
             (reverse("orgs:create"), Role.UNIT_ADMIN),
             (reverse("orgs:institution-create"), Role.UNIT_ADMIN),
             (reverse("people:create"), Role.SECRETARY),
+            (reverse("imports:start"), Role.SECRETARY),
+            (reverse("accounts:grants"), Role.UNIT_ADMIN),
+            (reverse("accounts:grant-create"), Role.UNIT_ADMIN),
         ):
             for username, role in ROLE_OF.items():
                 self.login(username)
