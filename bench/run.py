@@ -191,7 +191,7 @@ def main():
     parser.add_argument("--scale", default="province", choices=["small", "province", "national"])
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--import-rows", type=int, default=100_000, help="0 skips the import case")
     parser.add_argument("--workdir", default=str(ROOT / "var" / "bench"))
     args = parser.parse_args()
     workdir = Path(args.workdir)
@@ -202,7 +202,8 @@ def main():
         print(f"== {engine}: building {args.scale} (once; cached in {workdir})", flush=True)
         build(engine, env, args.scale, workdir)
         all_cases += measure_pages(engine, env, args.scale, args.requests)
-        imports.append(measure_import(engine, env, args.import_rows, workdir, args.scale))
+        if args.import_rows:
+            imports.append(measure_import(engine, env, args.import_rows, workdir, args.scale))
     print(f"\n{'case':<42}{'engine':<12}{'p50 ms':>9}{'p95 ms':>9}{'p50 ×':>8}{'p95 ×':>8}")
     for c in all_cases:
         print(
@@ -210,11 +211,11 @@ def main():
         )
     for i in imports:
         print(f"import {i['rows']} people on {i['engine']}: {i['rows_per_s']} rows/s, peak {i['peak_rss_mb']} MB")
-    first = imports[0]
+    first = imports[0] if imports else {}
     results = {
         "cases": all_cases,
-        "import_rows_per_s": first["rows_per_s"],
-        "import_peak_rss_mb": first["peak_rss_mb"],
+        "import_rows_per_s": first.get("rows_per_s"),
+        "import_peak_rss_mb": first.get("peak_rss_mb"),
         "imports": imports,
     }
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))

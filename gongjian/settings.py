@@ -98,6 +98,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"] = {
         "server_side_binding": True,
         "prepare_threshold": None if threshold == "off" else int(threshold),
+        # A generic plan cannot see the bounds of a scope or a search prefix and may walk the wrong index;
+        # plan each execution with its values (parsing is still saved).
+        "options": "-c plan_cache_mode=force_custom_plan",
     }
 DATABASES["default"]["TEST"] = (
     {"NAME": os.environ.get("TEST_DATABASE_NAME")} if os.environ.get("TEST_DATABASE_NAME") else {}
