@@ -87,6 +87,11 @@ def role_at(user, path: str) -> int:
     return max((role for gpath, role in grants_of(user) if path.startswith(gpath)), default=0)
 
 
+def granted_roots(user, min_role: int) -> list[str]:
+    """Paths of the tops of the subtrees the user holds at least `min_role` on."""
+    return minimal_paths([p for p, role in grants_of(user) if role >= min_role])
+
+
 def highest_role(user) -> int:
     if user.is_superuser:
         return Role.SECTOR_ADMIN
@@ -97,7 +102,7 @@ def scope_q(user, min_role: int, field: str = "org_path") -> Q | None:
     """Q selecting rows under the user's grants of at least min_role; None means everything (superuser)."""
     if user.is_superuser:
         return None
-    paths = _minimal_paths([p for p, role in grants_of(user) if role >= min_role])
+    paths = minimal_paths([p for p, role in grants_of(user) if role >= min_role])
     if not paths:
         return Q(pk__in=[])
     q = Q()
@@ -106,7 +111,7 @@ def scope_q(user, min_role: int, field: str = "org_path") -> Q | None:
     return q
 
 
-def _minimal_paths(paths: list[str]) -> list[str]:
+def minimal_paths(paths: list[str]) -> list[str]:
     """Drop paths covered by another path so the query has one range per disjoint subtree."""
     result: list[str] = []
     for path in sorted(set(paths)):
@@ -147,3 +152,13 @@ def get_visible_or_404(user, queryset, **lookup):
 def require(user, obj, action: str) -> None:
     if not can(user, obj, action):
         raise PermissionDenied("您的角色无权执行此操作")
+
+
+def recheck_in_scope(user, obj, action: str = "change") -> None:
+    """After a save, inside the same transaction: the saved object must still be the user's to change.
+
+    Raising rolls the transaction back, so a forged form cannot move a record out of the user's reach.
+    """
+    obj.refresh_from_db()
+    if not can(user, obj, action):
+        raise PermissionDenied("保存后的记录超出您的管理范围")

@@ -27,11 +27,14 @@ def reserve_ids(model, count: int) -> list[int]:
 
 
 def insert_rows(model, rows: list[dict], batch_size: int = 5000) -> None:
-    """INSERT rows that all have the same keys (column names)."""
+    """INSERT rows that all have the same keys (column names); COPY on PostgreSQL."""
     if not rows:
         return
     columns = list(rows[0])
     quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        _copy_rows(model, rows, columns)
+        return
     converters = _converters(model, columns)
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         quote(model._meta.db_table),
@@ -39,6 +42,20 @@ def insert_rows(model, rows: list[dict], batch_size: int = 5000) -> None:
         ", ".join(_placeholder(model, c) for c in columns),
     )
     _execute_many(sql, rows, columns, converters, batch_size)
+
+
+def _copy_rows(model, rows: list[dict], columns: list[str]) -> None:
+    """COPY … FROM STDIN: several times faster than a batched INSERT on PostgreSQL."""
+    quote = connection.ops.quote_name
+    converters = [
+        (lambda v: json.dumps(v, ensure_ascii=False)) if _field(model, c).get_internal_type() == "JSONField" else None
+        for c in columns
+    ]
+    pairs = list(zip(columns, converters, strict=True))
+    sql = "COPY {} ({}) FROM STDIN".format(quote(model._meta.db_table), ", ".join(quote(c) for c in columns))
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for r in rows:
+            copy.write_row([r[c] if convert is None or r[c] is None else convert(r[c]) for c, convert in pairs])
 
 
 def update_rows(model, rows: list[dict], batch_size: int = 5000) -> None:

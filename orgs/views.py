@@ -11,7 +11,16 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 from markupsafe import Markup
 
-from core.access import Role, can, get_visible_or_404, highest_role, require, role_at, scope_q
+from core.access import (
+    Role,
+    can,
+    get_visible_or_404,
+    granted_roots,
+    highest_role,
+    recheck_in_scope,
+    require,
+    role_at,
+)
 from core.export import xlsx_response
 from core.history import history_for
 from core.paging import count_response, keyset_page
@@ -29,33 +38,17 @@ from .forms import (
 from .models import Institution, InstitutionKind, OrgKind, OrgWarning, Ownership, PartyOrg, RuleSetting, WarningCode
 from .rules import current_settings, term_years_for
 
-
-def _recheck_in_scope(user, obj, action: str) -> None:
-    """After a save, inside the same transaction: the object must still be in the user's scope."""
-    obj.refresh_from_db()
-    if not can(user, obj, action):
-        raise PermissionDenied("保存后的对象超出您的管理范围")
-
-
 # --- tree -------------------------------------------------------------------------
 
 
 @login_required
 def tree(request):
-    q = scope_q(request.user, Role.SECRETARY, "path")
-    if q is None:
+    if request.user.is_superuser:
         roots = PartyOrg.objects.filter(parent__isnull=True)
-    else:
-        # The top of each granted subtree.
-        roots = PartyOrg.objects.filter(q).filter(path__in=_grant_roots(request.user))
+    else:  # the top of each granted subtree
+        roots = PartyOrg.objects.filter(path__in=granted_roots(request.user, Role.SECRETARY))
     roots = roots.filter(is_active=True).order_by("path")
     return render(request, "orgs/tree.html", {"roots": roots})
-
-
-def _grant_roots(user) -> list[str]:
-    from core.access import _minimal_paths, grants_of
-
-    return _minimal_paths([p for p, role in grants_of(user) if role >= Role.SECRETARY])
 
 
 @login_required
@@ -211,7 +204,7 @@ def org_create(request):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             org = form.save()
-            _recheck_in_scope(request.user, org, "change")
+            recheck_in_scope(request.user, org)
             services.refresh_orgs([org.id] + ([org.parent_id] if org.parent_id else []))
             services.refresh_institutions([org.institution_id] + [i.id for i in org.joint_institutions.all()])
         messages.success(request, f"已新建党组织：{org.name}")
@@ -233,7 +226,7 @@ def org_edit(request, pk):
                 services.move_subtree(org, org.parent)
             org.save()
             form.save_m2m()
-            _recheck_in_scope(request.user, org, "change")
+            recheck_in_scope(request.user, org)
             services.refresh_orgs([org.id, *(p for p in (old_parent_id, org.parent_id) if p)])
             new_units = {org.institution_id, *org.joint_institutions.values_list("id", flat=True)}
             services.refresh_institutions(old_units | new_units)
@@ -382,7 +375,7 @@ def institution_form(request, pk=None):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             inst = form.save()
-            _recheck_in_scope(request.user, inst, "change")
+            recheck_in_scope(request.user, inst)
             services.refresh_institutions([inst.id])
         messages.success(request, f"已保存单位：{inst.name}")
         return redirect("orgs:institution", inst.pk)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from core import crypto
 from core.access import PathField, Role, ScopedQuerySet, own_person, role_at, scope_q
 from core.text import normalise, pinyin_keys, prefix_range
-from core.validators import mask_id_number, mask_phone, normalise_id_number, normalise_phone
+from core.validators import id_number_error, mask_id_number, mask_phone, normalise_id_number, normalise_phone
 
 
 class PartyStatus(models.TextChoices):
@@ -72,8 +72,6 @@ def search_kind(query: str) -> tuple[str | None, str]:
     Latin letters with a vowel are a pinyin prefix (leiji); consonants only are initials (ljm); an 18-character
     valid ID number is matched through its blind index; anything else is a name prefix (雷继, 雷繼).
     """
-    from core.validators import id_number_error
-
     query = (query or "").strip()
     if not query:
         return None, ""

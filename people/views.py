@@ -8,7 +8,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from core.access import Role, can, get_visible_or_404, highest_role, require
+from core.access import Role, can, get_visible_or_404, highest_role, recheck_in_scope, require
 from core.export import xlsx_response
 from core.history import history_for
 from core.paging import count_response, keyset_page
@@ -164,7 +164,7 @@ def person_create(request):
             membership = form.opening_membership(person)
             if membership:
                 membership.save()
-            _recheck(request.user, person)
+            recheck_in_scope(request.user, person)
             services.refresh_orgs([person.home_org_id])
             services.refresh_institutions([person.institution_id])
         messages.success(request, f"已登记：{person.name}")
@@ -181,7 +181,7 @@ def person_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             person = form.save()
-            _recheck(request.user, person)
+            recheck_in_scope(request.user, person)
             services.refresh_orgs([m.org_id for m in person.memberships.filter(end_on__isnull=True)])
             services.refresh_institutions([old_institution, person.institution_id])
         messages.success(request, "已保存")
@@ -212,7 +212,7 @@ def membership_transfer(request, pk):
         org, date, reason = form.cleaned_data["org"], form.cleaned_data["date"], form.cleaned_data["reason"]
         with transaction.atomic():
             touched = transfer(person, org, date, reason)
-            _recheck(request.user, person)
+            recheck_in_scope(request.user, person)
             services.refresh_orgs(touched)
         messages.success(request, f"已将组织关系转入：{org.name}")
         return redirect("people:detail", person.pk)
@@ -273,15 +273,9 @@ def position_form(request, pk, position_pk=None):
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             position = form.save()
-            _recheck(request.user, position)
+            recheck_in_scope(request.user, position)
             if position.org_id:
                 services.refresh_orgs([position.org_id])
         messages.success(request, f"已保存职务：{position.title}")
         return redirect("people:detail", person.pk)
     return render(request, "people/position_form.html", {"form": form, "person": person, "position": position})
-
-
-def _recheck(user, obj) -> None:
-    obj.refresh_from_db()
-    if not can(user, obj, "change"):
-        raise PermissionDenied("保存后的记录超出您的管理范围")
