@@ -7,6 +7,7 @@ is responsible for what save() would have derived (paths, normalised names, audi
 
 import datetime
 import json
+from functools import lru_cache
 
 from django.db import connection
 
@@ -90,6 +91,12 @@ def _placeholder(model, column: str) -> str:
     return "%s::jsonb" if is_json and connection.vendor == "postgresql" else "%s"
 
 
+@lru_cache(maxsize=64)
+def _sqlite_datetime(value: datetime.datetime) -> str:
+    """UTC text as Django stores it; cached because a batch stamps every row with the same moment."""
+    return value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(sep=" ")
+
+
 def _converters(model, columns: list[str]) -> list:
     """One converter per column (None: pass the value as it is), chosen once per statement, not per value."""
     sqlite = connection.vendor == "sqlite"
@@ -99,7 +106,7 @@ def _converters(model, columns: list[str]) -> list:
         if kind == "JSONField":
             result.append(lambda v: json.dumps(v, ensure_ascii=False))
         elif sqlite and kind == "DateTimeField":
-            result.append(lambda v: v.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(sep=" "))
+            result.append(_sqlite_datetime)
         elif sqlite and kind == "DateField":
             result.append(datetime.date.isoformat)
         else:

@@ -248,7 +248,7 @@ class PeopleImport(ImportKindBase):
                         LogEntry.Action.CREATE,
                         content_type_id,
                         now,
-                        {f: [None, _show(p[f])] for f in _AUDITED if p[f] not in (None, "")},
+                        _created_diff(p),
                     )
                     for p in people
                 ],
@@ -377,6 +377,15 @@ class PeopleImport(ImportKindBase):
             "additional_data": {"note": "Excel 导入"},
             "actor_email": None,
         }
+
+
+def _created_diff(person: dict) -> dict:
+    diff = {}
+    for field in _AUDITED:
+        value = person[field]
+        if value is not None and value != "":
+            diff[field] = [None, value if type(value) is str else str(value)]
+    return diff
 
 
 def _show(value) -> str | None:

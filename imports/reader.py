@@ -152,10 +152,18 @@ _DATE_PATTERNS = [
 ]
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def parse_date(value) -> datetime.date | None:
     """A date from a date cell, an Excel serial number or text such as 2024-05-22, 2024/5/22, 2024年5月22日."""
-    if value in (None, ""):
+    if value is None or value == "":
         return None
+    if type(value) is str and _ISO_DATE.match(value):
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("日期格式无法识别：月或日超出范围") from None
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
@@ -179,6 +187,8 @@ def parse_date(value) -> datetime.date | None:
 
 
 def cell_text(value) -> str:
+    if type(value) is str:  # the common case first: most cells of a sheet are text
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -16,8 +16,10 @@ class ForgedRequestTest(CastTestCase):
 
     def test_not_found_and_forbidden_pages_are_in_chinese(self):
         self.login("outsider")
-        self.assertContains(self.client.get(reverse("people:detail", args=[self.person_a1.pk])), "不在您的管理范围内",
-                            status_code=404)
+        self.assertContains(
+            self.client.get(reverse("people:detail", args=[self.person_a1.pk])), "不在您的管理范围内", status_code=404
+        )
         self.login("secretary")
-        self.assertContains(self.client.post(reverse("people:reveal", args=[self.person_a1.pk])), "无权",
-                            status_code=403)
+        self.assertContains(
+            self.client.post(reverse("people:reveal", args=[self.person_a1.pk])), "无权", status_code=403
+        )
