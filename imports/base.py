@@ -11,6 +11,13 @@ from orgs.models import Institution, PartyOrg
 from .reader import Sheet, cell_text, column_letter, parse_date
 
 MAX_STORED_ERRORS = 500
+SENSITIVE_FIELDS = {"id_number", "phone", "person"}  # error reports keep only a masked form of these
+
+
+def _mask(text: str) -> str:
+    if len(text) <= 4:
+        return "*" * len(text)
+    return text[:3] + "*" * (len(text) - 7) + text[-4:] if len(text) > 7 else text[:2] + "*" * (len(text) - 2)
 
 
 class RowError(Exception):
@@ -32,6 +39,8 @@ class Plan:
 
     def add_error(self, sheet: Sheet, row_number: int, column_field: str, value, reason: str, labels: dict):
         self.error_count += 1
+        if column_field in SENSITIVE_FIELDS:
+            value = _mask(cell_text(value))
         if len(self.errors) < MAX_STORED_ERRORS:
             column = sheet.columns.get(column_field)
             self.errors.append(

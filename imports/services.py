@@ -69,6 +69,7 @@ def apply_job(job: ImportJob) -> None:
         job.errors = [{"reason": f"导入过程中出错，所有数据均未写入（{type(error).__name__}: {error}）"}]
         job.error_count = 1
     job.finished_at = timezone.now()
+    job.file.delete(save=False)  # the upload holds ID numbers in clear: keep it no longer than needed
     job.save()
 
 

@@ -60,7 +60,8 @@ def _check_upload(request, kind, upload):
         job.status = ImportStatus.INVALID if plan.error_count else ImportStatus.READY
         job.errors, job.error_count = plan.errors, plan.error_count
         job.summary = {"to_create": plan.creates, "to_update": plan.updates}
-    job.file.save(f"{kind}.bin", ContentFile(content), save=False)
+    if job.status == ImportStatus.READY:  # kept only until it is confirmed (the upload holds ID numbers in clear)
+        job.file.save(f"{kind}.bin", ContentFile(content), save=False)
     job.save()
     return redirect("imports:job", job.pk)
 

@@ -76,6 +76,7 @@ class PeopleImportTest(CastTestCase):
         self.confirm(job)
         job.refresh_from_db()
         self.assertEqual(job.status, ImportStatus.DONE, job.errors)
+        self.assertFalse(job.file)  # the upload, with ID numbers in clear, is not kept
         person = Person.objects.get(name="王小明")
         self.assertEqual(person.birth_date, datetime.date(1949, 12, 31))
         self.assertEqual(person.name_initials, "wxm")
@@ -116,6 +117,8 @@ class PeopleImportTest(CastTestCase):
             },
         )
         self.assertEqual(job.errors[0]["sheet"], "人员")
+        self.assertEqual(job.errors[0]["value"], "110***********0021")  # masked in the stored report
+        self.assertFalse(job.file)
         self.assertFalse(Person.objects.filter(name="王小明").exists())
         self.assertEqual(self.confirm(job).status_code, 302)
         self.assertFalse(Person.objects.filter(name="王小明").exists())
