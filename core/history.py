@@ -1,8 +1,11 @@
-"""The audit history shown on an object's page (django-auditlog entries, newest first)."""
+"""The audit history shown on an object's page (django-auditlog entries, newest first), in readable Chinese:
+choice labels, 是/否, and names instead of ids."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
+from django.db import models
 
 ACTION_LABELS = {
     LogEntry.Action.CREATE: "新建",
@@ -10,6 +13,7 @@ ACTION_LABELS = {
     LogEntry.Action.DELETE: "删除",
     LogEntry.Action.ACCESS: "查看完整个人信息",
 }
+EMPTY = "（空）"
 
 
 @dataclass
@@ -22,25 +26,60 @@ class HistoryRow:
 
 
 def history_for(obj, limit: int = 50) -> list[HistoryRow]:
-    model = type(obj)
-    labels = {f.name: str(getattr(f, "verbose_name", f.name)) for f in model._meta.get_fields()}
-    entries = LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp")[:limit]
+    fields = {}
+    for field in type(obj)._meta.concrete_fields:
+        fields[field.name] = fields[field.attname] = field
+    entries = list(LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp")[:limit])
+    changes = [_changed_fields(entry, fields) for entry in entries]
+    names = _related_names(changes)
     result = []
-    for entry in entries:
-        changes = entry.changes if isinstance(entry.changes, dict) else {}
+    for entry, changed in zip(entries, changes, strict=True):
         rows = [
-            (
-                labels.get(field, field),
-                _show(values[0] if len(values) > 0 else ""),
-                _show(values[1] if len(values) > 1 else ""),
-            )
-            for field, values in changes.items()
-            if isinstance(values, list)
+            (str(field.verbose_name), _show(field, old, names), _show(field, new, names))
+            for field, old, new in changed
+            if _show(field, old, names) != _show(field, new, names)
         ]
-        note = (entry.additional_data or {}).get("note", "") if isinstance(entry.additional_data, dict) else ""
-        result.append(HistoryRow(entry.timestamp, entry.actor, ACTION_LABELS.get(entry.action, ""), rows, note))
+        data = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+        result.append(
+            HistoryRow(entry.timestamp, entry.actor, ACTION_LABELS.get(entry.action, ""), rows, data.get("note", ""))
+        )
     return result
 
 
-def _show(value) -> str:
-    return "（空）" if value in (None, "None", "") else str(value)
+def _changed_fields(entry, fields) -> list[tuple]:
+    changes = entry.changes if isinstance(entry.changes, dict) else {}
+    return [
+        (fields[name], values[0], values[1])
+        for name, values in changes.items()
+        if name in fields and not fields[name].primary_key and isinstance(values, list) and len(values) == 2
+    ]
+
+
+def _related_names(changes) -> dict[tuple, str]:
+    """Names of the objects that foreign-key values point to, one query per related model."""
+    wanted = defaultdict(set)
+    for changed in changes:
+        for field, old, new in changed:
+            if isinstance(field, models.ForeignKey):
+                wanted[field.related_model] |= {int(v) for v in (old, new) if _is_id(v)}
+    names = {}
+    for model, ids in wanted.items():
+        for obj in model._base_manager.filter(pk__in=ids):
+            names[(model, obj.pk)] = str(obj)
+    return names
+
+
+def _is_id(value) -> bool:
+    return value is not None and str(value).isdigit()
+
+
+def _show(field, value, names) -> str:
+    if value in (None, "None", ""):
+        return EMPTY
+    if isinstance(field, models.ForeignKey):
+        return names.get((field.related_model, int(value)), f"#{value}") if _is_id(value) else str(value)
+    if isinstance(field, models.BooleanField):
+        return {"True": "是", "False": "否"}.get(str(value), str(value))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    return str(value)

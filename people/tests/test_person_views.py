@@ -212,3 +212,22 @@ class MembershipAndPostsTest(CastTestCase):
         self.assertEqual(person.party_age(datetime.date(2023, 6, 20)), 50)
         applicant = make_person("李四", self.branch_a1, status="probationary")
         self.assertIsNone(applicant.party_age())
+
+
+class HistoryTest(CastTestCase):
+    def test_the_history_reads_as_labels_and_names(self):
+        self.login("unit_admin")
+        data = person_form(
+            name="雷继敏",
+            gender="M",
+            education="master",
+            is_dual_leader="on",
+            institution=self.hospital_a.pk,
+            home_org=self.branch_a1.pk,
+        )
+        self.client.post(reverse("people:edit", args=[self.person_a1.pk]), data)
+        response = self.client.get(reverse("people:detail", args=[self.person_a1.pk]))
+        self.assertContains(response, "学历</strong>：（空） → 硕士研究生")
+        self.assertContains(response, "性别</strong>：（空） → 男")
+        self.assertContains(response, "双带头人（学科/业务带头人）</strong>：否 → 是")
+        self.assertNotContains(response, "people.Position.None")
