@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from core import crypto
 from core.text import normalise, pinyin_keys
-from core.validators import birth_date_from_id, mask_id_number, mask_phone
+from core.validators import birth_date_from_id, id_check_digit, mask_id_number, mask_phone
 from orgs.models import SEGMENT_WIDTH, Institution, PartyOrg, path_segment
 from people.models import Membership, PartyStatus, Person, Position, PositionKind
 
@@ -66,8 +66,6 @@ class Builder:
         return rng.choice(SURNAMES) + given
 
     def id_number(self, region: str, birth: datetime.date, gender: str) -> str:
-        from core.validators import _ID_CHECK, _ID_WEIGHTS
-
         # Unique within a run: the next free sequence number for this region and birth date.
         key = (region, birth)
         seq = self._used_ids.get(key, -1) + 1
@@ -77,7 +75,7 @@ class Builder:
             seq = self._used_ids.get(key, -1) + 1
         self._used_ids[key] = seq
         body = f"{region}{birth:%Y%m%d}{seq * 2 + (1 if gender == 'M' else 0):03d}"
-        return body + _ID_CHECK[sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS)) % 11]
+        return body + id_check_digit(body)
 
     def phone(self) -> str:
         return "1" + self.rng.choice("3578") + "".join(self.rng.choice("0123456789") for _ in range(9))

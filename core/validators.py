@@ -15,13 +15,17 @@ def normalise_id_number(value: str) -> str:
     return (value or "").strip().replace(" ", "").upper()
 
 
+def id_check_digit(first17: str) -> str:
+    """The GB 11643 check character of the first 17 digits of an ID number."""
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS)) % 11]
+
+
 def id_number_error(value: str) -> str | None:
     """The reason a 18-digit 身份证号 is invalid, or None when it is valid (GB 11643 checksum)."""
     value = normalise_id_number(value)
     if not re.fullmatch(r"\d{17}[\dX]", value):
         return "身份证号应为18位，前17位为数字，最后一位为数字或X"
-    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS))
-    if _ID_CHECK[total % 11] != value[17]:
+    if id_check_digit(value[:17]) != value[17]:
         return "身份证号校验位不正确，请核对"
     try:
         birth = datetime.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

@@ -1,5 +1,6 @@
 """Upload -> preview with row-level errors -> confirm; templates to download."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -48,8 +49,9 @@ def start(request):
 
 
 def _check_upload(request, kind, upload):
-    if upload.size > services.settings.IMPORT_MAX_BYTES:
-        messages.error(request, f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过 20 MB 上限，请拆分后上传")
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        limit = settings.IMPORT_MAX_BYTES // 1024 // 1024
+        messages.error(request, f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过 {limit} MB 上限，请拆分后上传")
         return redirect("imports:start")
     content = upload.read()
     plan, rows, file_error = services.check_file(request.user, kind, upload.name, content)
