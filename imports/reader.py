@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import python_calamine
 
 MAX_ROWS = 200_000
+MAX_UNZIPPED_BYTES = 500 * 1024 * 1024  # a 200k-row sheet unzips to well under this
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 
 
@@ -87,9 +88,12 @@ def _detect(name: str, content: bytes) -> str:
     lower = name.lower()
     if content[:4] == b"PK\x03\x04":
         try:
-            names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+            entries = zipfile.ZipFile(io.BytesIO(content)).infolist()
         except zipfile.BadZipFile:
             raise ImportFileError("文件已损坏，无法作为 Excel 工作簿打开") from None
+        if sum(entry.file_size for entry in entries) > MAX_UNZIPPED_BYTES:
+            raise ImportFileError("文件解压后超过 500 MB（可能是压缩炸弹或异常文件），已拒绝")
+        names = [entry.filename for entry in entries]
         if "xl/workbook.xml" in names or "content.xml" in names:
             return "xlsx"
         raise ImportFileError("文件是压缩包而不是 Excel 工作簿，请上传 .xlsx、.xls 或 .csv 文件")

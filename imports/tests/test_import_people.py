@@ -1,5 +1,6 @@
 import datetime
 import io
+import zipfile
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -146,6 +147,17 @@ class PeopleImportTest(CastTestCase):
                 _, job = self.upload(content, name=name)
                 self.assertEqual(job.status, ImportStatus.INVALID)
                 self.assertIn(message, job.errors[0]["reason"])
+
+    def test_a_decompression_bomb_is_refused(self):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("xl/workbook.xml", "<workbook/>")
+            with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+                block = b"\0" * (1024 * 1024)
+                for _ in range(600):  # 600 MB unzipped, about 600 KB zipped
+                    sheet.write(block)
+        _, job = self.upload(buffer.getvalue())
+        self.assertIn("压缩炸弹", job.errors[0]["reason"])
 
     def test_a_csv_in_gbk_is_read(self):
         lines = [",".join(HEADER), ",".join(map(str, row(id_number="")))]
