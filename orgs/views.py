@@ -124,9 +124,10 @@ def org_list(request):
         "probationary_count",
         "subtree_member_count",
     )
-    if counted := count_response(request, qs, ("path",)):
+    ordering = ("name_norm", "id") if request.GET.get("sort") == "name" else ("path",)
+    if counted := count_response(request, qs, ordering):
         return counted
-    page = keyset_page(qs.values(*columns), ("path",), request.GET.get("after"))
+    page = keyset_page(qs.values(*columns, "name_norm"), ordering, request.GET.get("after"))
     return render(request, "orgs/org_list.html", {"page": page, "kinds": OrgKind.choices})
 
 
@@ -337,9 +338,10 @@ def institution_list(request):
         ]
         return xlsx_response("单位", headers, rows)
     columns = ("id", "org_path", "name", "kind", "ownership", "grade", "region_code", "managing_org__name")
-    if counted := count_response(request, qs, ("org_path", "id")):
+    ordering = ("name_norm", "id") if request.GET.get("sort") == "name" else ("org_path", "id")
+    if counted := count_response(request, qs, ordering):
         return counted
-    page = keyset_page(qs.values(*columns), ("org_path", "id"), request.GET.get("after"))
+    page = keyset_page(qs.values(*columns, "name_norm"), ordering, request.GET.get("after"))
     return render(
         request,
         "orgs/institution_list.html",

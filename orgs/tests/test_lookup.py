@@ -23,3 +23,15 @@ class LookupTest(CastTestCase):
         self.assertContains(response, reverse("orgs:lookup"))
         response = self.client.get(reverse("people:create"))
         self.assertNotContains(response, 'class="lookup"')
+
+
+class ListSortTest(CastTestCase):
+    def test_organisations_and_units_sort_by_name_or_tree(self):
+        self.login("sector_admin")
+        by_name = self.client.get(reverse("orgs:list"), {"sort": "name"}).context["page"].rows
+        names = [o["name"] for o in by_name]
+        self.assertEqual(names, sorted(names))
+        by_tree = self.client.get(reverse("orgs:list")).context["page"].rows
+        self.assertEqual([o["path"] for o in by_tree], sorted(o["path"] for o in by_tree))
+        units = self.client.get(reverse("orgs:institutions"), {"sort": "name"}).context["page"].rows
+        self.assertEqual([u["name"] for u in units], sorted(u["name"] for u in units))
