@@ -128,9 +128,15 @@ class ScopedQuerySet(models.QuerySet):
     def visible_to(self, user, action: str = "view"):
         if not user.is_authenticated:
             return self.none()
-        min_role = self.model.access_roles[action]
-        q = scope_q(user, min_role, self.scope_field)
-        return self if q is None else self.filter(q)
+        q = scope_q(user, self.model.access_roles[action], self.scope_field)
+        if q is None:
+            return self
+        extra = self.also_visible(user, action)
+        return self.filter(q | extra if extra is not None else q)
+
+    def also_visible(self, user, action: str) -> Q | None:
+        """Rows visible outside the user's grants (e.g. a member's own record); None for most models."""
+        return None
 
 
 def can(user, obj, action: str) -> bool:

@@ -11,6 +11,15 @@ from functools import lru_cache
 
 from django.db import connection
 
+IN_CLAUSE_SIZE = 500  # ids per `IN (...)`: well under SQLite's parameter limit
+
+
+def chunks(items, size: int = IN_CLAUSE_SIZE):
+    """Consecutive slices of `size` items, for IN clauses and batched writes."""
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
 
 def reserve_ids(model, count: int) -> list[int]:
     """Primary keys for `count` new rows. Call inside the transaction that inserts them."""

@@ -74,10 +74,6 @@ class ImportKindBase:
             first.setdefault(name, label)
         return first
 
-    @property
-    def labels(self) -> dict[str, str]:
-        return self.field_labels()
-
     def plan(self, sheet: Sheet) -> Plan:
         plan = Plan()
         self.prepare(sheet)
@@ -89,7 +85,7 @@ class ImportKindBase:
                         raise RowError(name, "必填项为空")
                 plan.rows.append(self.check_row(number, values, plan))
             except RowError as error:
-                plan.add_error(sheet, number, error.field, values.get(error.field), error.reason, self.labels)
+                plan.add_error(sheet, number, error.field, values.get(error.field), error.reason, self.field_labels())
         self.finish_plan()
         return plan
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core import crypto
 from core.access import Role
-from core.bulk import insert_rows, reserve_ids, update_rows
+from core.bulk import chunks, insert_rows, reserve_ids, update_rows
 from core.text import normalise, pinyin_keys
 from core.validators import (
     birth_date_from_id,
@@ -27,16 +27,9 @@ from .base import ImportKindBase, InstitutionResolver, OrgResolver, Plan, RowErr
 from .reader import cell_text
 
 BATCH = 2000
-SQLITE_PARAMS = 900
 STATUS_CHOICES = tuple(PartyStatus.choices)
 GENDER_CHOICES = tuple(Gender.choices)
 EDUCATION_CHOICES = tuple(Education.choices)
-
-
-def _chunks(items, size=SQLITE_PARAMS):
-    items = list(items)
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 class PeopleImport(ImportKindBase):
@@ -108,11 +101,11 @@ class PeopleImport(ImportKindBase):
                 ids.add(int(cell_text(cells[id_col])))
         hashes = {digest for _, _, digest in self.checked_ids.values() if digest}
         self.by_hash = {}
-        for chunk in _chunks(hashes):
+        for chunk in chunks(hashes):
             for person in Person.objects.filter(id_number_hash__in=chunk).only("id", "id_number_hash", "org_path"):
                 self.by_hash[person.id_number_hash] = person
         self.editable_ids = set()
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             self.editable_ids |= set(
                 Person.objects.visible_to(self.user, "change").filter(id__in=chunk).values_list("id", flat=True)
             )

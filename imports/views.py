@@ -104,5 +104,5 @@ def template(request, kind):
     if kind not in ImportKind.values:
         raise Http404("没有这种模板")
     importer = services.KINDS[kind](request.user)
-    headers = list(importer.labels.values())
+    headers = list(importer.field_labels().values())
     return xlsx_response(f"导入模板-{ImportKind(kind).label}", headers, [importer.example])

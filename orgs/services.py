@@ -14,22 +14,18 @@ from django.db.models import Count, F, Sum, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
+from core.bulk import IN_CLAUSE_SIZE, chunks
 from people.models import COMMITTEE_TITLES, Membership, PartyStatus, Person, Position, PositionKind
 
 from . import rules
-from .models import Institution, OrgWarning, PartyOrg, WarningCode, ancestor_paths
+from .models import SEGMENT_WIDTH, Institution, OrgWarning, PartyOrg, WarningCode, ancestor_paths
 
-CHUNK = 500
-
-
-def _chunks(ids: list[int]) -> Iterable[list[int]]:
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i : i + CHUNK]
+CHUNK = IN_CLAUSE_SIZE
 
 
 def _member_counts(org_ids: list[int]) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = defaultdict(lambda: {"formal": 0, "probationary": 0})
-    for chunk in _chunks(org_ids):
+    for chunk in chunks(org_ids):
         rows = (
             Membership.objects.filter(org_id__in=chunk, end_on__isnull=True, person__is_active=True)
             .filter(person__party_status__in=[PartyStatus.FORMAL, PartyStatus.PROBATIONARY])
@@ -44,7 +40,7 @@ def _member_counts(org_ids: list[int]) -> dict[int, dict[str, int]]:
 def _committee_facts(org_ids: list[int], today: datetime.date) -> tuple[dict[int, int], set[int]]:
     sizes: dict[int, int] = defaultdict(int)
     with_secretary: set[int] = set()
-    for chunk in _chunks(org_ids):
+    for chunk in chunks(org_ids):
         rows = (
             Position.objects.current(today)
             .filter(org_id__in=chunk, kind=PositionKind.PARTY, title__in=COMMITTEE_TITLES)
@@ -63,7 +59,7 @@ def _committee_facts(org_ids: list[int], today: datetime.date) -> tuple[dict[int
 def _joint_units(org_ids: list[int]) -> dict[int, int]:
     units: dict[int, int] = {}
     through = PartyOrg.joint_institutions.through
-    for chunk in _chunks(org_ids):
+    for chunk in chunks(org_ids):
         for row in through.objects.filter(partyorg_id__in=chunk).values("partyorg_id").annotate(n=Count("id")):
             units[row["partyorg_id"]] = row["n"]
     return units
@@ -124,7 +120,7 @@ def _rewrite_warnings(orgs: list[PartyOrg], subtree_formal: dict[int, int], toda
         )
         for code, message in rules.evaluate(org, facts, cfg, today):
             warnings.append(OrgWarning(org=org, org_path=org.path, code=code, message=message))
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         OrgWarning.objects.filter(org_id__in=chunk, institution__isnull=True).delete()
     OrgWarning.objects.bulk_create(warnings, batch_size=2000)
 
@@ -146,7 +142,7 @@ _ORG_FIELDS = (
 
 def _child_counts(ids: list[int]) -> dict[int, int]:
     result: dict[int, int] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         rows = PartyOrg.objects.filter(parent_id__in=chunk, is_active=True).values("parent_id").annotate(n=Count("id"))
         result.update({r["parent_id"]: r["n"] for r in rows})
     return result
@@ -183,7 +179,7 @@ def refresh_institutions(institution_ids: Iterable[int] | None = None) -> None:
     if institution_ids is not None:
         qs = qs.filter(id__in={i for i in institution_ids if i})
     ids = list(qs.values_list("id", flat=True))
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         OrgWarning.objects.filter(institution_id__in=chunk, code=WarningCode.UNIT_WITHOUT_ORG).delete()
         formal = dict(
             Person.objects.filter(institution_id__in=chunk, party_status=PartyStatus.FORMAL, is_active=True)
@@ -219,11 +215,11 @@ def move_subtree(org: PartyOrg, new_parent: PartyOrg | None) -> None:
     from accounts.models import RoleGrant
 
     old = org.path
-    seg = old[-6:]
+    seg = old[-SEGMENT_WIDTH:]
     new = (new_parent.path if new_parent else "") + seg
     if new == old:
         return
-    depth_shift = len(new) // 6 - len(old) // 6
+    depth_shift = (len(new) - len(old)) // SEGMENT_WIDTH
     start = len(old) + 1
     PartyOrg.objects.filter(path__gte=old, path__lt=old + "~").update(
         path=Concat(Value(new), Substr("path", start)), depth=F("depth") + depth_shift

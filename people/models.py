@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from core import crypto
-from core.access import PathField, Role, ScopedQuerySet, own_person, role_at, scope_q
+from core.access import PathField, Role, ScopedQuerySet, own_person, role_at
 from core.text import normalise, pinyin_keys, prefix_range
 from core.validators import id_number_error, mask_id_number, mask_phone, normalise_id_number, normalise_phone
 
@@ -42,18 +42,13 @@ class Education(models.TextChoices):
 
 
 class PersonQuerySet(ScopedQuerySet):
-    def visible_to(self, user, action: str = "view"):
-        if not user.is_authenticated:
-            return self.none()
-        q = scope_q(user, self.model.access_roles[action])
-        if q is None:
-            return self
+    def also_visible(self, user, action: str) -> Q | None:
+        """A member always sees their own record. Only when the grants do not cover it already: an OR on
+        every query would keep the scope range from using its index."""
         own = own_person(user) if action == "view" else None
         if own and role_at(user, own[1]) < self.model.access_roles["view"]:
-            # A member always sees their own record. Only added when the grants do not cover it already:
-            # an OR on every query would keep the scope range from using its index.
-            q |= Q(pk=own[0])
-        return self.filter(q)
+            return Q(pk=own[0])
+        return None
 
     def search(self, query: str):
         """Prefix search on the name (繁简-insensitive), full pinyin or initials, or an exact ID number."""
