@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "orgs",
     "people",
     "imports",
+    "activities",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +139,10 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
+PHOTO_MAX_BYTES = 20 * 1024 * 1024
+PHOTO_MAX_PIXELS = 60_000_000  # larger images are refused as decompression bombs
+# A check-in QR code is valid this many seconds; the meeting screen shows a fresh one every 20 s.
+CHECKIN_TOKEN_SECONDS = int(os.environ.get("CHECKIN_TOKEN_SECONDS", "90"))
 
 # Sessions read from the cache first (file-based here, Redis when REDIS_URL is set), the database behind it.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("orgs/", include("orgs.urls")),
     path("people/", include("people.urls")),
     path("imports/", include("imports.urls")),
+    path("activities/", include("activities.urls")),
     path("api/v1/", include("gongjian.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from markupsafe import Markup
 
@@ -152,6 +153,7 @@ def org_detail(request, pk):
         "can_change": can(request.user, org, "change"),
         "role": role_at(request.user, org.path),
         "term_end": org.term_end(term_years_for(org, current_settings())) if org.term_started_on else None,
+        "this_year": timezone.localdate().year,
     }
     return render(request, "orgs/org_detail.html", context)
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from activities.models import Attendance, AttendanceStatus
 from core.access import Role, can, get_visible_or_404, highest_role, recheck_in_scope, require
 from core.export import xlsx_response
 from core.history import history_for
@@ -129,6 +130,10 @@ def person_detail(request, pk):
         "can_change": can(request.user, person, "change"),
         "can_view_pii": can(request.user, person, "view_pii"),
         "history": history_for(person) if can(request.user, person, "change") else [],
+        "attendance": Attendance.objects.filter(person=person)
+        .values("starts_at", "status", "reason", "activity_id", "activity__title", "activity__kind__name")
+        .order_by("-starts_at")[:10],
+        "ATTENDANCE": dict(AttendanceStatus.choices),
     }
     return render(request, "people/person_detail.html", context)
 

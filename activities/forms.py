@@ -1,0 +1,143 @@
+import datetime
+
+from django import forms
+from django.forms import inlineformset_factory
+
+from core.access import Role
+from orgs.forms import OrgChoiceField, org_lookup, scoped_orgs
+from people.models import Person
+
+from .models import (
+    Activity,
+    ActivityKind,
+    AttendanceStatus,
+    Grade,
+    GuestGroup,
+    LinkHeading,
+    Outcome,
+    Speaker,
+)
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def find_person(user, name: str) -> Person | None:
+    """The one person of this name the user can see; a clear error when there are none or several."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    matches = list(Person.objects.visible_to(user).filter(name=name, is_active=True)[:2])
+    if not matches:
+        raise forms.ValidationError(f"在您的管理范围内找不到“{name}”，请先登记该人员，或作为外单位嘉宾填写在发言人中")
+    if len(matches) > 1:
+        raise forms.ValidationError(f"“{name}”有重名，请在人员页面核对后修改其中一人的姓名备注")
+    return matches[0]
+
+
+class ActivityForm(forms.ModelForm):
+    co_orgs = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, label="联合主办", help_text="联合开展的活动计入每个主办组织"
+    )
+    host_name = forms.CharField(label="主持人", required=False, max_length=40, help_text="本单位人员姓名")
+    recorder_name = forms.CharField(label="记录人", required=False, max_length=40)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "kind",
+            "title",
+            "lead_org",
+            "starts_at",
+            "ends_at",
+            "place",
+            "headcount",
+            "links",
+            "summary",
+            "agenda",
+            "minutes",
+            "decisions",
+        ]
+        widgets = {
+            "starts_at": DATETIME,
+            "ends_at": DATETIME,
+            "links": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "agenda": forms.Textarea(attrs={"rows": 3}),
+            "minutes": forms.Textarea(attrs={"rows": 8}),
+            "decisions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        orgs = scoped_orgs(user, Role.SECRETARY)
+        self.fields["lead_org"] = OrgChoiceField(queryset=orgs, label="主办党组织")
+        org_lookup(self.fields["lead_org"], Role.SECRETARY)
+        self.fields["co_orgs"].queryset = orgs
+        self.fields["co_orgs"].label_from_instance = lambda o: o.name
+        org_lookup(self.fields["co_orgs"], Role.SECRETARY)
+        self.fields["kind"].queryset = ActivityKind.objects.filter(is_active=True)
+        self.fields["links"].queryset = LinkHeading.objects.filter(is_active=True)
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+        if self.instance.pk:
+            self.fields["co_orgs"].initial = list(
+                self.instance.organisers.filter(is_lead=False).values_list("org_id", flat=True)
+            )
+            self.fields["host_name"].initial = self.instance.host.name if self.instance.host else ""
+            self.fields["recorder_name"].initial = self.instance.recorder.name if self.instance.recorder else ""
+
+    def clean_host_name(self):
+        return find_person(self.user, self.cleaned_data["host_name"])
+
+    def clean_recorder_name(self):
+        return find_person(self.user, self.cleaned_data["recorder_name"])
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end < start:
+            self.add_error("ends_at", "结束时间不能早于开始时间")
+        if start and start.year < 1921:
+            self.add_error("starts_at", "日期有误")
+        lead, co = data.get("lead_org"), data.get("co_orgs") or []
+        if lead and lead in co:
+            data["co_orgs"] = [o for o in co if o != lead]
+        return data
+
+    def save(self, commit=True):
+        self.instance.host = self.cleaned_data.get("host_name")
+        self.instance.recorder = self.cleaned_data.get("recorder_name")
+        return super().save(commit)
+
+
+class SpeakerForm(forms.ModelForm):
+    class Meta:
+        model = Speaker
+        fields = ["name", "role", "post", "topic"]
+
+
+SpeakerFormSet = inlineformset_factory(Activity, Speaker, form=SpeakerForm, extra=2, can_delete=True)
+GuestFormSet = inlineformset_factory(
+    Activity, GuestGroup, fields=["unit_name", "count", "note"], extra=1, can_delete=True
+)
+OutcomeFormSet = inlineformset_factory(Activity, Outcome, fields=["label", "value", "unit"], extra=1, can_delete=True)
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(label="照片", help_text="JPG/PNG，20 MB 以内；自动缩小并去除拍摄位置等信息")
+    caption = forms.CharField(label="图注", max_length=200, required=False)
+
+
+STATUS_CHOICES = [(s, label) for s, label in AttendanceStatus.choices]
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(min_value=1921, max_value=2100)
+
+    @classmethod
+    def current_year(cls) -> int:
+        return datetime.date.today().year
+
+
+GRADE_CHOICES = [("", "—"), *Grade.choices]

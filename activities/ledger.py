@@ -1,0 +1,260 @@
+"""The ledger (台账): a branch's yearly record book as .docx and .xlsx, and one meeting's record (会议记录).
+
+Layout follows what a 党办 hands in: A4, 仿宋 body with 黑体 headings, one section per activity with time,
+place, host, recorder, 应到/实到, absentees with reasons, agenda, minutes and decisions.
+"""
+
+import datetime
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from orgs.models import PartyOrg
+
+from .models import Activity, ActivityOrganiser, Attendance, AttendanceStatus
+from .services import branch_and_groups, local_bounds
+
+BODY_FONT = "仿宋"
+HEADING_FONT = "黑体"
+STATUS_LABEL = dict(AttendanceStatus.choices)
+
+
+@dataclass
+class Entry:
+    """One activity as the ledger shows it."""
+
+    activity: Activity
+    present: list[str] = field(default_factory=list)
+    leave: list[tuple[str, str]] = field(default_factory=list)
+    absent: list[tuple[str, str]] = field(default_factory=list)
+    expected: int = 0
+    guests: int = 0
+
+    @property
+    def attended(self) -> int:
+        return len(self.present)
+
+
+def year_entries(org: PartyOrg, year: int) -> list[Entry]:
+    """The activities the organisation (and its 党小组) organised in the year, with their attendance, oldest
+    first: three queries whatever the number of meetings."""
+    start, end = local_bounds(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    ids = ActivityOrganiser.objects.filter(
+        org_id__in=branch_and_groups(org), starts_at__gte=start, starts_at__lt=end
+    ).values_list("activity_id", flat=True)
+    activities = (
+        Activity.objects.filter(pk__in=list(ids), is_cancelled=False)
+        .select_related("kind", "host", "recorder", "lead_org")
+        .prefetch_related("speakers")
+        .order_by("starts_at", "id")
+    )
+    return attach_attendance(list(activities))
+
+
+def attach_attendance(activities: list[Activity]) -> list[Entry]:
+    entries = {a.pk: Entry(a) for a in activities}
+    rows = Attendance.objects.filter(activity_id__in=list(entries)).values_list(
+        "activity_id", "person__name", "expected", "status", "reason"
+    )
+    for activity_id, name, expected, status, reason in rows.order_by("activity_id", "person__name_pinyin"):
+        entry = entries[activity_id]
+        entry.expected += expected
+        if status == AttendanceStatus.PRESENT:
+            if expected:
+                entry.present.append(name)
+            else:
+                entry.guests += 1
+        elif status == AttendanceStatus.LEAVE:
+            entry.leave.append((name, reason))
+        elif expected:  # absent, or never checked in
+            entry.absent.append((name, reason or ("未签到" if status == AttendanceStatus.PENDING else "")))
+    return list(entries.values())
+
+
+def local(value: datetime.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y年%m月%d日 %H:%M") if value else ""
+
+
+def time_span(activity: Activity) -> str:
+    text = local(activity.starts_at)
+    if activity.ends_at:
+        end = timezone.localtime(activity.ends_at)
+        same_day = end.date() == timezone.localtime(activity.starts_at).date()
+        text += "—" + (end.strftime("%H:%M") if same_day else local(activity.ends_at))
+    return text
+
+
+def names_with_reasons(rows: list[tuple[str, str]]) -> str:
+    return "；".join(f"{name}（{reason}）" if reason else name for name, reason in rows) or "无"
+
+
+def entry_fields(entry: Entry) -> list[tuple[str, str]]:
+    a = entry.activity
+    speakers = "；".join(
+        f"{s.name}（{s.post + '，' if s.post else ''}{s.get_role_display()}{'：' + s.topic if s.topic else ''}）"
+        for s in a.speakers.all()
+    )
+    attendance = (
+        f"应到 {entry.expected} 人，实到 {entry.attended} 人，请假 {len(entry.leave)} 人，缺席 {len(entry.absent)} 人"
+    )
+    if entry.guests:
+        attendance += f"；列席 {entry.guests} 人"
+    elif not entry.expected and a.headcount:
+        attendance = f"参加约 {a.headcount} 人"
+    return [
+        ("活动类型", a.kind.name),
+        ("时间", time_span(a)),
+        ("地点", a.place),
+        ("主持人", a.host.name if a.host else next((s.name for s in a.speakers.all() if s.role == "host"), "")),
+        ("记录人", a.recorder.name if a.recorder else ""),
+        ("出席情况", attendance),
+        ("出席人员", "、".join(entry.present) or ("—" if not entry.expected else "无")),
+        ("请假人员及原因", names_with_reasons(entry.leave)),
+        ("缺席人员及原因", names_with_reasons(entry.absent)),
+        ("发言/授课", speakers or "—"),
+        ("议程", a.agenda),
+        ("会议记录", a.minutes or a.summary),
+        ("决议事项", a.decisions),
+    ]
+
+
+# --- .docx --------------------------------------------------------------------------------------------
+def new_document() -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.0), Cm(2.8)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    set_font(doc.styles["Normal"], BODY_FONT, 12)
+    for name in ("Title", "Heading 1", "Heading 2"):
+        set_font(doc.styles[name], HEADING_FONT, {"Title": 20, "Heading 1": 16, "Heading 2": 14}[name])
+    return doc
+
+
+def set_font(style, name: str, size: int) -> None:
+    style.font.name = name
+    style.font.size = Pt(size)
+    style.font.color.rgb = None
+    rfonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    rfonts.set(qn("w:eastAsia"), name)
+
+
+def add_title(doc, text: str, subtitle: str = "") -> None:
+    title = doc.add_paragraph(text, style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if subtitle:
+        sub = doc.add_paragraph(subtitle)
+        sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def add_field_table(doc, rows: list[tuple[str, str]]) -> None:
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].width, cells[1].width = Cm(3.2), Cm(12.4)
+        cells[0].text = label
+        cells[0].paragraphs[0].runs[0].bold = True
+        lines = (value or "").splitlines() or [""]
+        cells[1].text = lines[0]
+        for line in lines[1:]:
+            cells[1].add_paragraph(line)
+
+
+def docx_bytes(doc) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def year_ledger_docx(org: PartyOrg, year: int, entries: list[Entry], periods: list[list]) -> bytes:
+    doc = new_document()
+    add_title(doc, f"{org.name}", f"{year}年度“三会一课”及组织生活记录")
+    doc.add_paragraph(f"共记录活动 {len(entries)} 次。生成时间：{timezone.localtime():%Y年%m月%d日 %H:%M}")
+    if periods:
+        doc.add_paragraph("开展情况统计", style="Heading 1")
+        table = doc.add_table(rows=1, cols=len(periods[0]))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, periods[0]):
+            cell.text = str(text)
+        for row in periods[1:]:
+            for cell, text in zip(table.add_row().cells, row):
+                cell.text = str(text)
+    for entry in entries:
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        a = entry.activity
+        doc.add_paragraph(f"{timezone.localtime(a.starts_at):%m月%d日} {a.kind.name}：{a.title}", style="Heading 2")
+        add_field_table(doc, entry_fields(entry))
+    return docx_bytes(doc)
+
+
+def meeting_record_docx(entry: Entry) -> bytes:
+    a = entry.activity
+    doc = new_document()
+    add_title(doc, "会议记录", f"{a.lead_org.name}")
+    add_field_table(doc, [("会议名称", a.title), *entry_fields(entry)])
+    doc.add_paragraph()
+    doc.add_paragraph("主持人（签字）：　　　　　　　　记录人（签字）：")
+    return docx_bytes(doc)
+
+
+# --- .xlsx --------------------------------------------------------------------------------------------
+XLSX_HEADERS = ["日期", "时间", "活动类型", "主题", "地点", "主持人", "记录人", "应到", "实到", "请假", "缺席",
+                "请假人员及原因", "缺席人员及原因", "议程", "决议事项"]  # fmt: skip
+
+
+def year_ledger_xlsx(org: PartyOrg, year: int, entries: list[Entry]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"{year}年度台账"
+    sheet.append([f"{org.name} {year}年度“三会一课”及组织生活台账"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(XLSX_HEADERS)
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    for entry in entries:
+        a = entry.activity
+        start = timezone.localtime(a.starts_at)
+        fields = dict(entry_fields(entry))
+        sheet.append(
+            [start.date(), start.strftime("%H:%M"), a.kind.name, a.title, a.place, fields["主持人"], fields["记录人"],
+             entry.expected, entry.attended, len(entry.leave), len(entry.absent),
+             names_with_reasons(entry.leave), names_with_reasons(entry.absent), a.agenda, a.decisions]
+        )  # fmt: skip
+    for column, width in zip("ABCDEFGHIJKLMNO", (12, 8, 14, 30, 18, 10, 10, 6, 6, 6, 6, 30, 30, 40, 40)):
+        sheet.column_dimensions[column].width = width
+    for row in sheet.iter_rows(min_row=3):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        row[0].number_format = "yyyy-mm-dd"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def period_grid(org: PartyOrg, year: int, entries: list[Entry]) -> list[list]:
+    """Rows: each rule that applies; columns: months or quarters; cells: how many were held."""
+    from .compliance import active_rules
+
+    counts: dict[int, list[datetime.date]] = defaultdict(list)
+    for entry in entries:
+        counts[entry.activity.kind_id].append(timezone.localtime(entry.activity.starts_at).date())
+    header = ["规则", *[f"{m}月" for m in range(1, 13)], "全年"]
+    rows = [header]
+    for rule in active_rules():
+        dates = counts.get(rule.kind_id, [])
+        by_month = [sum(1 for d in dates if d.month == m) for m in range(1, 13)]
+        rows.append([str(rule), *by_month, len(dates)])
+    return rows
