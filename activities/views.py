@@ -343,8 +343,13 @@ def qr_display(request, pk):
     activity = get_visible_or_404(request.user, Activity.objects.select_related("kind"), pk=pk)
     if not (can(request.user, activity, "change") or markable_paths(request.user, activity)):
         raise PermissionDenied("只有主办组织的支部书记可以展示签到码")
-    url = request.build_absolute_uri(reverse("activities:checkin")) + "?t=" + make_token(activity.pk)
-    context = {"activity": activity, "svg": qr_svg(url), "url": url, "counts": services.attendance_counts(activity)}
+    checkin_url = request.build_absolute_uri(reverse("activities:checkin")) + "?t=" + make_token(activity.pk)
+    context = {
+        "activity": activity,
+        "svg": qr_svg(checkin_url),
+        "checkin_url": checkin_url,
+        "counts": services.attendance_counts(activity),
+    }
     template = "activities/_qr.html" if request.htmx else "activities/qr.html"
     return render(request, template, context)
 
