@@ -1,5 +1,7 @@
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from accounts.models import RoleGrant
 from activities.models import Activity, Attendance, AttendanceStatus, Speaker
 from core.testing import make_person
 from people.models import Position
@@ -135,9 +137,6 @@ class ActivityAccessTest(ActivityTestCase):
     def test_a_co_organiser_marks_only_their_own_members(self):
         other = make_person("李四", self.branch_a2, institution=self.hospital_a)
         activity = self.record(self.branch_a1, co_orgs=[self.branch_a2])
-        from accounts.models import RoleGrant
-        from django.contrib.auth import get_user_model
-
         secretary2 = get_user_model().objects.create_user("secretary2", password="x-password-1")
         RoleGrant(user=secretary2, org=self.branch_a2, role=20).save()
         self.client.force_login(secretary2)
