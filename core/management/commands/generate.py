@@ -6,11 +6,15 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from activities import compliance
+from activities.synthetic import all_branches, generate_activities
 from core.synthetic import GRADES, Builder, bulk_institutions, bulk_orgs, committee_positions, save_people
 from orgs import services
 from orgs.models import Institution, OrgKind, PartyOrg
 from people.models import PartyStatus, Position
 
+# months of organisational life generated for every branch
+ACTIVITY_MONTHS = {"small": 12, "province": 24, "national": 24}
 # cities: how many; hospitals per city; branches per hospital; members per branch; private units per city
 SCALES = {
     "small": (2, 4, 10, 18, 12),
@@ -86,8 +90,9 @@ class Command(BaseCommand):
         parser.add_argument("--province", default="广东省")
         parser.add_argument("--no-pii", action="store_true", help="不生成身份证号和手机号（更快）")
         parser.add_argument("--if-missing", action="store_true", help="已生成过则跳过（不报错）")
+        parser.add_argument("--activity-months", type=int, help="生成最近几个月的组织生活（默认按规模；0 为不生成）")
 
-    def handle(self, *args, scale, seed, province, no_pii, if_missing, **options):
+    def handle(self, *args, scale, seed, province, no_pii, if_missing, activity_months, **options):
         root_name = f"{province}卫生健康行业党委（模拟数据·{scale}）"
         if PartyOrg.objects.filter(name=root_name).exists():
             if if_missing:
@@ -108,9 +113,15 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {city}：累计 {totals['orgs']} 个党组织，{totals['people']} 人")
             services.refresh_orgs()
             services.refresh_institutions()
+            months = ACTIVITY_MONTHS[scale] if activity_months is None else activity_months
+            if months:
+                count, rows = generate_activities(all_branches(root), months, seed=seed)
+                totals["activities"], totals["attendance"] = count, rows
+                compliance.rebuild_all()
         self.stdout.write(
             self.style.SUCCESS(
-                f"完成：{totals['orgs']} 个党组织，{totals['people']} 人，用时 {time.monotonic() - started:.1f} 秒"
+                f"完成：{totals['orgs']} 个党组织，{totals['people']} 人，{totals.get('activities', 0)} 次活动，"
+                f"{totals.get('attendance', 0)} 条出勤，用时 {time.monotonic() - started:.1f} 秒"
             )
         )
 

@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import RoleGrant
+from activities import demo
+from activities.models import Activity
 from core import demo_data as D
 from core.synthetic import Builder, committee_positions, save_people
 from orgs import services
@@ -30,6 +32,10 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 self._load()
+        if not Activity.objects.filter(title=demo.MARKER).exists():
+            with transaction.atomic():
+                count, rows = demo.load_demo_activities()
+            self.stdout.write(self.style.SUCCESS(f"已载入演示活动：{count} 次活动，{rows} 条出勤"))
         self._print_logins()
 
     def _load(self):
