@@ -156,6 +156,7 @@ def evaluate_rule(rule: ComplianceRule, facts: BranchFacts, today: datetime.date
 def evaluate_idle(facts: BranchFacts, today: datetime.date, limit: int) -> BranchCompliance:
     held = [d for ds in facts.dates.values() for d in ds if d <= today]
     last = max(held) if held else None
+    since = today - datetime.timedelta(days=limit)
     if last and (today - last).days <= limit:
         state, message = ComplianceState.GREEN, f"最近一次活动：{last:%Y-%m-%d}"
     elif last:
@@ -166,9 +167,9 @@ def evaluate_idle(facts: BranchFacts, today: datetime.date, limit: int) -> Branc
         org=facts.org,
         org_path=facts.org.path,
         check_code=IDLE,
-        period_start=today - datetime.timedelta(days=limit),
+        period_start=since,
         period_end=today,
-        held=len(held),
+        held=sum(1 for d in held if d >= since),
         last_held_on=last,
         state=state,
         message=message,

@@ -1,0 +1,60 @@
+"""Organisational life in a browser: a secretary records a meeting, shows the QR code; a member checks in on a
+phone (logging in once) and the meeting screen's count goes up; the ledger downloads."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_secretary_records_a_meeting_and_a_member_checks_in_on_a_phone(page_as, browser, live_server, cast):
+    from core.testing import PASSWORD
+
+    page = page_as("secretary")
+    page.goto(live_server.url + "/activities/new/")
+    page.select_option("#id_kind", label="主题党日")
+    page.fill("#id_title", "主题党日：重温入党誓词")
+    page.select_option("#id_lead_org", str(cast.branch_a1.pk))
+    page.evaluate(
+        "document.querySelector('#id_starts_at').value = new Date(Date.now() + 8 * 3600e3 - 600e3)"
+        ".toISOString().slice(0, 16)"
+    )  # ten minutes ago, in China time
+    page.fill("#id_place", "党员活动室")
+    page.fill("#id_minutes", "<script>alert('x')</script>学习了支部工作条例")
+    page.fill("#id_speakers-0-name", "雷继敏")
+    page.select_option("#id_speakers-0-role", "host")
+    page.click("main form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("主题党日：重温入党誓词")
+    expect(page.locator("main")).to_contain_text("博爱医院第一党支部书记")  # the host's post on the day
+    expect(page.locator("main")).to_contain_text("<script>alert('x')</script>学习了支部工作条例")
+    page.click("text=签到二维码")
+    expect(page.locator("#qr svg")).to_be_visible()
+    expect(page.locator("#qr")).to_contain_text("已签到 0 / 应到 2")
+    checkin_url = page.locator("#qr a").get_attribute("href")
+    assert re.search(r"/activities/checkin/\?t=", checkin_url)
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
+    member = phone.new_page()
+    member.goto(checkin_url)  # not logged in: the login page comes first, then back to the code
+    member.fill("#id_username", "member")
+    member.fill("#id_password", PASSWORD)
+    member.click("button[type=submit]")
+    expect(member.locator("main")).to_contain_text("主题党日：重温入党誓词")
+    member.click("text=确认签到")
+    expect(member.locator("main")).to_contain_text("签到成功")
+    width = member.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"check-in page scrolls sideways on a phone ({width}px)"
+    member.goto(live_server.url + "/activities/mine/")
+    expect(member.locator("main")).to_contain_text("出席")
+    phone.close()
+
+    page.reload()
+    expect(page.locator("#qr")).to_contain_text("已签到 1 / 应到 2")
+    year = page.evaluate("new Date().getFullYear()")
+    page.goto(live_server.url + f"/activities/org/{cast.branch_a1.pk}/ledger/{year}/")
+    expect(page.locator("main")).to_contain_text("主题党日：重温入党誓词")
+    with page.expect_download() as download:
+        page.click("text=下载 Word")
+    assert download.value.suggested_filename.endswith(".docx")
