@@ -16,6 +16,7 @@ from django.utils import timezone
 from core.access import own_person
 
 from .models import Activity, Attendance, AttendanceStatus, CheckInMethod
+from .services import recount
 
 SALT = "activities.checkin"
 EARLY_MINUTES = 120  # the code works from two hours before the start …
@@ -91,4 +92,5 @@ def check_in(user, token: str) -> tuple[Attendance, bool]:
         row.checked_in_at = timezone.now()
         row.method = CheckInMethod.QR
         row.save()
+        recount(activity)
     return row, True

@@ -154,6 +154,7 @@ def load_seed_activities() -> int:
             for name in attendees
             if name in people
         )
+        services.recount(activity)
     compliance.refresh_branches(touched)
     return len(ACTIVITIES)
 

@@ -19,10 +19,10 @@ from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from orgs.models import PartyOrg
+from orgs.models import BRANCH_KINDS, PartyOrg
 
 from .models import Activity, ActivityOrganiser, Attendance, AttendanceStatus
-from .services import branch_and_groups, local_bounds
+from .services import local_bounds
 
 BODY_FONT = "仿宋"
 HEADING_FONT = "黑体"
@@ -45,15 +45,44 @@ class Entry:
         return len(self.present)
 
 
+def year_organiser_rows(org: PartyOrg, year: int):
+    """Organiser rows of the year's activities: a branch with its 党小组 (its subtree), any other organisation
+    on its own. One index range on (org_path, starts_at)."""
+    start, end = local_bounds(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    qs = ActivityOrganiser.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    if org.kind in BRANCH_KINDS:
+        return qs.filter(org_path__gte=org.path, org_path__lt=org.path + "~")
+    return qs.filter(org_path=org.path)
+
+
+def year_activity_ids(org: PartyOrg, year: int) -> list[int]:
+    return list(year_organiser_rows(org, year).values_list("activity_id", flat=True))
+
+
+def year_rows(org: PartyOrg, year: int) -> list[dict]:
+    """The ledger page's rows, with the attendance figures the activity keeps (no attendance rows read)."""
+    rows, seen = [], set()
+    for row in (
+        year_organiser_rows(org, year)
+        .filter(activity__is_cancelled=False)
+        .order_by("starts_at", "activity_id")
+        .values("activity_id", "starts_at", "kind_id", "kind__name", "activity__title", "activity__expected_count",
+                "activity__present_count", "activity__leave_count", "activity__absent_count")
+    ):  # fmt: skip
+        if row["activity_id"] in seen:
+            continue
+        seen.add(row["activity_id"])
+        local = timezone.localtime(row["starts_at"])
+        row["when"], row["month"] = local.strftime("%Y-%m-%d %H:%M"), local.month
+        rows.append(row)
+    return rows
+
+
 def year_entries(org: PartyOrg, year: int) -> list[Entry]:
     """The activities the organisation (and its 党小组) organised in the year, with their attendance, oldest
     first: three queries whatever the number of meetings."""
-    start, end = local_bounds(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
-    ids = ActivityOrganiser.objects.filter(
-        org_id__in=branch_and_groups(org), starts_at__gte=start, starts_at__lt=end
-    ).values_list("activity_id", flat=True)
     activities = (
-        Activity.objects.filter(pk__in=list(ids), is_cancelled=False)
+        Activity.objects.filter(pk__in=year_activity_ids(org, year), is_cancelled=False)
         .select_related("kind", "host", "recorder", "lead_org")
         .prefetch_related("speakers")
         .order_by("starts_at", "id")
@@ -244,17 +273,15 @@ def year_ledger_xlsx(org: PartyOrg, year: int, entries: list[Entry]) -> bytes:
     return out.getvalue()
 
 
-def period_grid(org: PartyOrg, year: int, entries: list[Entry]) -> list[list]:
-    """Rows: each rule that applies; columns: months or quarters; cells: how many were held."""
+def period_grid(rows: list[dict]) -> list[list]:
+    """Rows: each rule; columns: months; cells: how many were held (from `year_rows` or entries)."""
     from .compliance import active_rules
 
-    counts: dict[int, list[datetime.date]] = defaultdict(list)
-    for entry in entries:
-        counts[entry.activity.kind_id].append(timezone.localtime(entry.activity.starts_at).date())
-    header = ["规则", *[f"{m}月" for m in range(1, 13)], "全年"]
-    rows = [header]
+    months: dict[int, list[int]] = defaultdict(lambda: [0] * 12)
+    for row in rows:
+        months[row["kind_id"]][row["month"] - 1] += 1
+    grid = [["规则", *[f"{m}月" for m in range(1, 13)], "全年"]]
     for rule in active_rules():
-        dates = counts.get(rule.kind_id, [])
-        by_month = [sum(1 for d in dates if d.month == m) for m in range(1, 13)]
-        rows.append([str(rule), *by_month, len(dates)])
-    return rows
+        by_month = months[rule.kind_id]
+        grid.append([str(rule), *by_month, sum(by_month)])
+    return grid

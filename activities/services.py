@@ -3,7 +3,7 @@ the compliance of the organisers."""
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from orgs.models import OrgKind, PartyOrg
@@ -58,6 +58,7 @@ def roll_for(activity: Activity) -> dict[int, str]:
 def sync_roll(activity: Activity) -> int:
     """Add the members due to attend; drop untouched roll rows of people no longer due. Returns 应到."""
     if not activity.kind.takes_roll:
+        recount(activity)
         return activity.attendance.filter(expected=True).count()
     due = roll_for(activity)
     existing = dict(activity.attendance.values_list("person_id", "status"))
@@ -72,6 +73,7 @@ def sync_roll(activity: Activity) -> int:
     stale = [pid for pid, status in existing.items() if pid not in due and status == AttendanceStatus.PENDING]
     activity.attendance.filter(person_id__in=stale, expected=True).delete()
     activity.attendance.filter(person_id__in=list(due)).update(expected=True)
+    recount(activity)
     return len(due)
 
 
@@ -96,13 +98,26 @@ def short_place(position: Position) -> str:
 
 def attendance_counts(activity: Activity) -> dict[str, int]:
     counts = {"expected": 0, "present": 0, "leave": 0, "absent": 0, "pending": 0, "guests": 0}
-    for expected, status in activity.attendance.values_list("expected", "status"):
+    rows = activity.attendance.values_list("expected", "status").annotate(n=Count("id")).order_by()
+    for expected, status, n in rows:
         if expected:
-            counts["expected"] += 1
-            counts[status] += 1
+            counts["expected"] += n
+            counts[status] += n
         elif status == AttendanceStatus.PRESENT:
-            counts["guests"] += 1
+            counts["guests"] += n
     return counts
+
+
+def recount(activity: Activity) -> None:
+    """Store the attendance figures on the activity (call after any attendance write, in its transaction)."""
+    counts = attendance_counts(activity)
+    Activity.objects.filter(pk=activity.pk).update(
+        expected_count=counts["expected"],
+        present_count=counts["present"],
+        leave_count=counts["leave"],
+        absent_count=counts["absent"] + counts["pending"],
+        guest_count=counts["guests"],
+    )
 
 
 def branch_and_groups(org: PartyOrg) -> list[int]:

@@ -120,7 +120,8 @@ def generate_activities(branches: list[PartyOrg], months: int, seed: int = 1921,
         if not activities:
             continue
         ids = reserve_ids(Activity, len(activities))
-        for activity_id, row in zip(ids, activities):
+        rows = []
+        for activity_id, row, (start, roll) in zip(ids, activities, attendance):
             row["id"] = activity_id
             organisers.append(
                 {
@@ -132,21 +133,15 @@ def generate_activities(branches: list[PartyOrg], months: int, seed: int = 1921,
                     "is_lead": True,
                 }
             )
-        insert_rows(Activity, activities)
-        insert_rows(ActivityOrganiser, organisers)
-        rows = []
-        for activity_id, (start, roll) in zip(ids, attendance):
-            past = start < now
-            for person_id, path, _formal in roll:
-                status, reason, checked = "pending", "", None
-                if past:
-                    r = rng.random()
-                    if r < 0.86:
-                        status, checked = "present", start + datetime.timedelta(minutes=rng.randint(-20, 5))
-                    elif r < 0.95:
-                        status, reason = "leave", rng.choice(LEAVE_REASONS)
-                    else:
-                        status = "absent"
+            marks = [attendance_mark(rng, start, now) for _ in roll]
+            row.update(
+                expected_count=len(roll),
+                present_count=sum(1 for m in marks if m[0] == "present"),
+                leave_count=sum(1 for m in marks if m[0] == "leave"),
+                absent_count=sum(1 for m in marks if m[0] in ("absent", "pending")),
+                guest_count=0,
+            )
+            for (person_id, path, _formal), (status, reason, checked) in zip(roll, marks):
                 rows.append(
                     {
                         "activity_id": activity_id,
@@ -160,10 +155,24 @@ def generate_activities(branches: list[PartyOrg], months: int, seed: int = 1921,
                         "method": ("qr" if rng.random() < 0.6 else "secretary") if checked else "",
                     }
                 )
+        insert_rows(Activity, activities)
+        insert_rows(ActivityOrganiser, organisers)
         insert_rows(Attendance, rows, batch_size=10000)
         totals[0] += len(activities)
         totals[1] += len(rows)
     return totals[0], totals[1]
+
+
+def attendance_mark(rng: random.Random, start: datetime.datetime, now: datetime.datetime):
+    """(status, reason, check-in time) of one member at one meeting: most attend, some on leave, a few absent."""
+    if start >= now:
+        return "pending", "", None
+    r = rng.random()
+    if r < 0.86:
+        return "present", "", start + datetime.timedelta(minutes=rng.randint(-20, 5))
+    if r < 0.95:
+        return "leave", rng.choice(LEAVE_REASONS), None
+    return "absent", "", None
 
 
 def all_branches(root: PartyOrg | None = None) -> list[PartyOrg]:

@@ -322,6 +322,7 @@ def save_marks(request, activity: Activity, rows: list[Attendance], lead_rights:
     with transaction.atomic():
         for row in changed:
             row.save()
+        services.recount(activity)
     return []
 
 
@@ -440,23 +441,22 @@ def org_calendar(request, pk):
 
 # --- compliance ---------------------------------------------------------------------------------------
 def check_labels() -> dict[str, str]:
-    labels = {str(r.pk): r.kind.name for r in ComplianceRule.objects.select_related("kind")}
-    return {**labels, IDLE: "30天内有活动", OVERALL: "综合"}
+    labels = dict(ComplianceRule.objects.values_list("pk", "kind__name"))
+    return {**{str(k): v for k, v in labels.items()}, IDLE: "30天内有活动", OVERALL: "综合"}
 
 
 @login_required
 def compliance_overview(request):
     """The sector's view: this organisation's counts, then each child's, down to a branch's own checks."""
-    roots = visible_roots(request.user)
     org_id = request.GET.get("org", "")
     if org_id.isdigit():
         org = org_for_secretary(request.user, int(org_id))
-    elif len(roots) == 1:
+    elif len(roots := visible_roots(request.user)) == 1:
         org = roots[0]
     else:
         return render(request, "activities/compliance_roots.html", {"roots": roots})
     labels = check_labels()
-    checks = [str(r.pk) for r in compliance.active_rules()] + [IDLE]
+    checks = [str(pk) for pk in ComplianceRule.objects.filter(is_active=True).values_list("pk", flat=True)] + [IDLE]
     context = {
         "org": org,
         "labels": labels,
@@ -468,11 +468,18 @@ def compliance_overview(request):
         context["rows"] = BranchCompliance.objects.filter(org=org).select_related("rule", "rule__kind")
         return render(request, "activities/compliance_branch.html", context)
     summaries = defaultdict(dict)
-    children = list(PartyOrg.objects.filter(parent=org, is_active=True).exclude(kind="group").order_by("name")[:200])
-    ids = [org.pk, *[c.pk for c in children]]
-    for s in ComplianceSummary.objects.filter(org_id__in=ids):
-        summaries[s.org_id][s.check_code] = s
-    context.update(summaries=summaries, children=children)
+    children = list(
+        PartyOrg.objects.filter(parent=org, is_active=True)
+        .exclude(kind="group")
+        .order_by("name")
+        .values("id", "name")[:200]
+    )
+    ids = [org.pk, *[c["id"] for c in children]]
+    for org_pk, check, green, yellow, red in ComplianceSummary.objects.filter(org_id__in=ids).values_list(
+        "org_id", "check_code", "green", "yellow", "red"
+    ):
+        summaries[org_pk][check] = (red, yellow, green)
+    context.update(summaries=summaries, children=children, list_url=reverse("activities:compliance-list"))
     return render(request, "activities/compliance.html", context)
 
 
@@ -526,14 +533,27 @@ def todo(request):
 @login_required
 def org_ledger(request, pk, year):
     org = org_for_secretary(request.user, pk)
-    entries = ledger.year_entries(org, year)
-    grid = ledger.period_grid(org, year, entries)
     fmt = request.GET.get("format")
-    if fmt == "docx":
+    if fmt in ("docx", "xlsx"):
+        entries = ledger.year_entries(org, year)
+        if fmt == "xlsx":
+            return file_response(ledger.year_ledger_xlsx(org, year, entries), f"{org.name}{year}年度台账.xlsx", XLSX)
+        grid = ledger.period_grid(
+            [{"kind_id": e.activity.kind_id, "month": timezone.localtime(e.activity.starts_at).month} for e in entries]
+        )
         return file_response(ledger.year_ledger_docx(org, year, entries, grid), f"{org.name}{year}年度台账.docx", DOCX)
-    if fmt == "xlsx":
-        return file_response(ledger.year_ledger_xlsx(org, year, entries), f"{org.name}{year}年度台账.xlsx", XLSX)
-    return render(request, "activities/ledger.html", {"org": org, "year": year, "entries": entries, "grid": grid})
+    rows = ledger.year_rows(org, year)
+    return render(
+        request,
+        "activities/ledger.html",
+        {
+            "org": org,
+            "year": year,
+            "rows": rows,
+            "grid": ledger.period_grid(rows),
+            "detail": reverse("activities:list"),
+        },
+    )
 
 
 @login_required

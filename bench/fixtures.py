@@ -26,6 +26,8 @@ from orgs.models import Institution, OrgKind, PartyOrg  # noqa: E402
 from people.models import Position  # noqa: E402
 
 BIG = "中共基准测试大型医院委员会"
+LEDGER_BRANCH = "基准测试大型医院台账党支部"
+CHECKIN = "基准测试扫码签到主题党日"
 
 
 def root():
@@ -61,6 +63,37 @@ def build_big_committee():
     User = get_user_model()
     admin, _ = User.objects.get_or_create(username="bench_admin")
     RoleGrant.objects.get_or_create(user=admin, org=sector, role=Role.SECTOR_ADMIN)
+    build_ledger_branch(org, inst, builder)
+
+
+def build_ledger_branch(committee, inst, builder):
+    """A branch of 50 members with 60 meetings last year (the issue's .docx yardstick), and a meeting open for
+    QR check-in now, with a member who has a login."""
+    import datetime
+
+    from django.utils import timezone
+
+    from activities import services as activity_services
+    from activities.models import Activity, ActivityKind
+    from activities.synthetic import generate_activities
+
+    branch = bulk_orgs([PartyOrg(name=LEDGER_BRANCH, kind=OrgKind.BRANCH, parent=committee, institution=inst)])[0]
+    members = [builder.person(branch, inst, "440100", "formal") for _ in range(50)]
+    save_people(members)
+    Position.objects.bulk_create(committee_positions(branch, members, builder.rng, full=True))
+    last_year = datetime.date(timezone.localdate().year - 1, 12, 31)
+    for seed in range(2):  # two passes of a year's plan (about 31 meetings each): about 60 meetings
+        generate_activities([branch], 12, seed=seed, today=last_year)
+    start = timezone.now() - datetime.timedelta(minutes=10)
+    activity = Activity(
+        title=CHECKIN, kind=ActivityKind.objects.get(code="party_day"), lead_org=branch, starts_at=start
+    )
+    activity.save()
+    activity_services.set_organisers(activity, [branch])
+    activity_services.sync_roll(activity)
+    member = get_user_model().objects.create_user("bench_member")
+    members[0].user = member
+    members[0].save()
 
 
 def info():
@@ -72,6 +105,20 @@ def info():
     session.create()
     token, _ = Token.objects.get_or_create(user=admin)
     city = root().children.order_by("id").first()
+    member = get_user_model().objects.get(username="bench_member")
+    member_session = SessionStore()
+    member_session["_auth_user_id"] = str(member.pk)
+    member_session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    member_session["_auth_user_hash"] = member.get_session_auth_hash()
+    member_session.create()
+    from django.utils import timezone
+
+    from activities.checkin import make_token
+    from activities.models import Activity
+
+    checkin = Activity.objects.get(title=CHECKIN)
+    ledger_branch = PartyOrg.objects.get(name=LEDGER_BRANCH)
+    busy_person = member.person.pk
     print(
         json.dumps(
             {
@@ -81,6 +128,12 @@ def info():
                 "city": city.pk,
                 "search": "王",
                 "initials": "wx",
+                "member_session": member_session.session_key,
+                "checkin_token": make_token(checkin.pk),
+                "ledger_branch": ledger_branch.pk,
+                "ledger_year": timezone.localdate().year - 1,
+                "sector": root().pk,
+                "busy_person": busy_person,
             }
         )
     )

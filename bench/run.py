@@ -62,17 +62,23 @@ def build(engine: str, env: dict, scale: str, workdir: Path) -> None:
     marker.touch()
 
 
-def timed_requests(path: str, headers: dict, n: int) -> list[float]:
+CSRF = "benchcsrfsecret0123456789abcdef0"  # 32 characters: Django compares the header with the cookie
+
+
+def timed_requests(path: str, headers: dict, n: int, body: str | None = None) -> list[float]:
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
     times = []
+    if body is not None:
+        headers = dict(headers, **{"Content-Type": "application/x-www-form-urlencoded", "X-CSRFToken": CSRF})
+        headers["Cookie"] = headers.get("Cookie", "") + f"; csrftoken={CSRF}"
     for i in range(n + 10):
         started = time.perf_counter()
-        conn.request("GET", path, headers=headers)
+        conn.request("GET" if body is None else "POST", path, body=body, headers=headers)
         response = conn.getresponse()
-        body = response.read()
+        content = response.read()
         elapsed = (time.perf_counter() - started) * 1000
         if response.status != 200:
-            raise SystemExit(f"{path} answered {response.status}: {body[:300]!r}")
+            raise SystemExit(f"{path} answered {response.status}: {content[:300]!r}")
         if i >= 10:  # warm-up
             times.append(elapsed)
     conn.close()
@@ -116,10 +122,19 @@ def measure_pages(engine: str, env: dict, scale: str, n: int) -> list[dict]:
             ("party committee page (100 branches)", f"/orgs/{info['big_committee']}/", session),
             ("subtree warnings list", f"/orgs/warnings/?org={info['city']}", session),
             ("API person list page (50)", "/api/v1/people/?page_size=50", token),
-        ]
+            ("branch ledger page, one year", f"/activities/org/{info['ledger_branch']}/ledger/{info['ledger_year']}/",
+             session),
+            ("sector compliance overview", f"/activities/compliance/?org={info['sector']}", session),
+            ("person attendance history", f"/activities/person/{info['busy_person']}/", session),
+            ("QR check-in (POST; first writes, then replays)", "/activities/checkin/",
+             {"Cookie": f"sessionid={info['member_session']}"}, f"t={quote(info['checkin_token'])}"),
+            ("yearly ledger .docx (50 members, ~60 meetings)",
+             f"/activities/org/{info['ledger_branch']}/ledger/{info['ledger_year']}/?format=docx", session),
+        ]  # fmt: skip
         results, floor = [], None
-        for name, path, headers in cases:
-            times = timed_requests(quote(path, safe="/?=&"), headers, n)
+        for name, path, headers, *body in cases:
+            count = 20 if "docx" in path else n
+            times = timed_requests(quote(path, safe="/?=&"), headers, count, body[0] if body else None)
             p50, p95 = statistics.median(times), percentile(times, 95)
             if floor is None:
                 floor = (p50, p95)

@@ -178,6 +178,9 @@ class AttendanceSheetTest(ActivityTestCase):
         )
         self.assertEqual(Attendance.objects.get(person=self.member_person).reason, "外出学习")
         self.assertEqual(Attendance.objects.get(person=self.person_a1).method, "secretary")
+        activity.refresh_from_db()
+        figures = (activity.expected_count, activity.present_count, activity.leave_count, activity.absent_count)
+        self.assertEqual(figures, (2, 1, 1, 0))
 
     def test_the_person_page_shows_attendance_history(self):
         activity = self.record(self.branch_a1, title="七月主题党日", code="party_day")

@@ -40,6 +40,8 @@ class CheckInTest(ActivityTestCase):
         row = self.row()
         self.assertEqual((row.status, row.method), (AttendanceStatus.PRESENT, "qr"))
         self.assertEqual(row.checked_in_at, timezone.now())
+        self.activity.refresh_from_db()
+        self.assertEqual((self.activity.expected_count, self.activity.present_count), (2, 1))
 
     def test_a_replayed_code_changes_nothing(self):
         token = make_token(self.activity.pk)
