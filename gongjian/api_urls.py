@@ -1,5 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
+from activities.api import ActivityViewSet, AttendanceViewSet
 from orgs.api import InstitutionViewSet, PartyOrgViewSet
 from people.api import MembershipViewSet, PersonViewSet, PositionViewSet
 
@@ -9,4 +10,6 @@ router.register("orgs", PartyOrgViewSet, basename="partyorg")
 router.register("people", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("positions", PositionViewSet, basename="position")
+router.register("activities", ActivityViewSet, basename="activity")
+router.register("attendance", AttendanceViewSet, basename="attendance")
 urlpatterns = router.urls

@@ -209,3 +209,21 @@ class AttendanceSheetTest(ActivityTestCase):
         from .base import at
 
         return at(2024, 3, 1)
+
+
+class ActivityApiTest(ActivityTestCase):
+    def test_it_lists_activities_and_attendance_in_scope(self):
+        activity = self.record(self.branch_a1, title="API 可见的会")
+        self.record(self.org_b, title="乙院的会")
+        self.login("unit_admin")
+        titles = [a["title"] for a in self.client.get("/api/v1/activities/").json()["results"]]
+        self.assertEqual(titles, ["API 可见的会"])
+        detail = self.client.get(f"/api/v1/activities/{activity.pk}/").json()
+        self.assertEqual((detail["expected_count"], detail["lead_org"]), (2, self.branch_a1.pk))
+        rows = self.client.get("/api/v1/attendance/").json()["results"]
+        self.assertEqual({r["person"] for r in rows}, {self.person_a1.pk, self.member_person.pk})
+        self.login("outsider")
+        self.assertEqual(self.client.get(f"/api/v1/activities/{activity.pk}/").status_code, 404)
+        self.login("member")
+        rows = self.client.get("/api/v1/attendance/").json()["results"]
+        self.assertEqual([r["person"] for r in rows], [self.member_person.pk])
