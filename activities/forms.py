@@ -34,10 +34,10 @@ def find_person(user, name: str) -> Person | None:
     return matches[0]
 
 
+CO_ORG_SLOTS = 4  # one search box each: a <select multiple> of 10k organisations is unusable
+
+
 class ActivityForm(forms.ModelForm):
-    co_orgs = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, label="联合主办", help_text="联合开展的活动计入每个主办组织"
-    )
     host_name = forms.CharField(label="主持人", required=False, max_length=40, help_text="本单位人员姓名")
     recorder_name = forms.CharField(label="记录人", required=False, max_length=40)
 
@@ -73,17 +73,25 @@ class ActivityForm(forms.ModelForm):
         orgs = scoped_orgs(user, Role.SECRETARY)
         self.fields["lead_org"] = OrgChoiceField(queryset=orgs, label="主办党组织")
         org_lookup(self.fields["lead_org"], Role.SECRETARY)
-        self.fields["co_orgs"].queryset = orgs
-        self.fields["co_orgs"].label_from_instance = lambda o: o.name
-        org_lookup(self.fields["co_orgs"], Role.SECRETARY)
+        current = (
+            list(self.instance.organisers.filter(is_lead=False).values_list("org_id", flat=True))
+            if self.instance.pk
+            else []
+        )
+        for i in range(CO_ORG_SLOTS):
+            field = OrgChoiceField(queryset=orgs, label=f"联合主办 {i + 1}", required=False)
+            if i == 0:
+                field.help_text = "联合开展的活动计入每个主办组织"
+            org_lookup(field, Role.SECRETARY)
+            self.fields[f"co_org_{i}"] = field
+            if i < len(current):
+                self.initial.setdefault(f"co_org_{i}", current[i])
+        self.order_fields([*self.Meta.fields[:3], *[f"co_org_{i}" for i in range(CO_ORG_SLOTS)]])
         self.fields["kind"].queryset = ActivityKind.objects.filter(is_active=True)
         self.fields["links"].queryset = LinkHeading.objects.filter(is_active=True)
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
         if self.instance.pk:
-            self.fields["co_orgs"].initial = list(
-                self.instance.organisers.filter(is_lead=False).values_list("org_id", flat=True)
-            )
             self.fields["host_name"].initial = self.instance.host.name if self.instance.host else ""
             self.fields["recorder_name"].initial = self.instance.recorder.name if self.instance.recorder else ""
 
@@ -100,9 +108,9 @@ class ActivityForm(forms.ModelForm):
             self.add_error("ends_at", "结束时间不能早于开始时间")
         if start and start.year < 1921:
             self.add_error("starts_at", "日期有误")
-        lead, co = data.get("lead_org"), data.get("co_orgs") or []
-        if lead and lead in co:
-            data["co_orgs"] = [o for o in co if o != lead]
+        lead = data.get("lead_org")
+        co = [data[f"co_org_{i}"] for i in range(CO_ORG_SLOTS) if data.get(f"co_org_{i}")]
+        data["co_orgs"] = list({o.pk: o for o in co if o != lead}.values())
         return data
 
     def save(self, commit=True):

@@ -73,9 +73,24 @@ class ActivityFormTest(ActivityTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertFalse(Activity.objects.exists())
         response = self.client.post(
-            reverse("activities:create"), self.form_data(self.branch_a1, co_orgs=[self.org_b.pk])
+            reverse("activities:create"), self.form_data(self.branch_a1, co_org_0=self.org_b.pk)
         )
         self.assertFalse(Activity.objects.exists())
+
+    def test_a_joint_activity_through_the_form(self):
+        self.login("unit_admin")
+        data = self.form_data(
+            self.branch_a1, co_org_0=self.branch_a2.pk, co_org_1=self.branch_a2.pk, co_org_2=self.branch_a1.pk
+        )
+        self.client.post(reverse("activities:create"), data)
+        activity = Activity.objects.get()
+        organisers = dict(activity.organisers.values_list("org_id", "is_lead"))
+        self.assertEqual(organisers, {self.branch_a1.pk: True, self.branch_a2.pk: False})
+        edit = self.client.get(reverse("activities:edit", args=[activity.pk]))
+        self.assertContains(edit, f'<option value="{self.branch_a2.pk}" selected>', html=False)
+        data = self.form_data(self.branch_a1, co_org_0="")
+        self.client.post(reverse("activities:edit", args=[activity.pk]), data)
+        self.assertEqual(list(activity.organisers.values_list("org_id", flat=True)), [self.branch_a1.pk])
 
     def test_minutes_with_markup_are_shown_as_text(self):
         activity = self.record(self.branch_a1, minutes='<script>alert(1)</script><img src=x onerror="alert(2)">')
