@@ -86,7 +86,8 @@ class ActivityForm(forms.ModelForm):
             self.fields[f"co_org_{i}"] = field
             if i < len(current):
                 self.initial.setdefault(f"co_org_{i}", current[i])
-        self.order_fields([*self.Meta.fields[:3], *[f"co_org_{i}" for i in range(CO_ORG_SLOTS)]])
+        co = [f"co_org_{i}" for i in range(CO_ORG_SLOTS)]
+        self.order_fields([*self.Meta.fields[:3], *co, *self.Meta.fields[3:6], "host_name", "recorder_name"])
         self.fields["kind"].queryset = ActivityKind.objects.filter(is_active=True)
         self.fields["links"].queryset = LinkHeading.objects.filter(is_active=True)
         for name in ("starts_at", "ends_at"):
