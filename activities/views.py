@@ -23,6 +23,7 @@ from core.access import (
     get_visible_or_404,
     granted_roots,
     highest_role,
+    object_to_edit,
     own_person,
     recheck_in_scope,
     require,
@@ -120,12 +121,7 @@ def activity_list(request):
 # --- create / edit ------------------------------------------------------------------------------------
 @login_required
 def activity_form(request, pk=None):
-    activity = None
-    if pk is not None:
-        activity = get_visible_or_404(request.user, Activity.objects, pk=pk)
-        require(request.user, activity, "change")
-    elif highest_role(request.user) < Role.SECRETARY:
-        raise PermissionDenied("只有支部书记及以上角色可以登记活动")
+    activity = object_to_edit(request.user, Activity.objects, pk, Role.SECRETARY, "只有支部书记及以上角色可以登记活动")
     initial = {}
     if activity is None and request.GET.get("org", "").isdigit():
         initial["lead_org"] = get_visible_or_404(request.user, PartyOrg.objects, pk=int(request.GET["org"]))

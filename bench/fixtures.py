@@ -96,21 +96,20 @@ def build_ledger_branch(committee, inst, builder):
     members[0].save()
 
 
+def session_for(user) -> str:
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
 def info():
     admin = get_user_model().objects.get(username="bench_admin")
-    session = SessionStore()
-    session["_auth_user_id"] = str(admin.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = admin.get_session_auth_hash()
-    session.create()
     token, _ = Token.objects.get_or_create(user=admin)
     city = root().children.order_by("id").first()
     member = get_user_model().objects.get(username="bench_member")
-    member_session = SessionStore()
-    member_session["_auth_user_id"] = str(member.pk)
-    member_session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    member_session["_auth_user_hash"] = member.get_session_auth_hash()
-    member_session.create()
     from django.utils import timezone
 
     from activities.checkin import make_token
@@ -122,13 +121,13 @@ def info():
     print(
         json.dumps(
             {
-                "session": session.session_key,
+                "session": session_for(admin),
                 "token": token.key,
                 "big_committee": PartyOrg.objects.get(name=BIG).pk,
                 "city": city.pk,
                 "search": "王",
                 "initials": "wx",
-                "member_session": member_session.session_key,
+                "member_session": session_for(member),
                 "checkin_token": make_token(checkin.pk),
                 "ledger_branch": ledger_branch.pk,
                 "ledger_year": timezone.localdate().year - 1,

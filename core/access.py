@@ -160,6 +160,18 @@ def require(user, obj, action: str) -> None:
         raise PermissionDenied("您的角色无权执行此操作")
 
 
+def object_to_edit(user, queryset, pk, create_role: int, refusal: str):
+    """What a create-or-edit form works on: the object (404 outside scope, 403 without the right to change it), or
+    None for a new one when the user holds `create_role` somewhere (else 403 with `refusal`)."""
+    if pk is not None:
+        obj = get_visible_or_404(user, queryset, pk=pk)
+        require(user, obj, "change")
+        return obj
+    if highest_role(user) < create_role:
+        raise PermissionDenied(refusal)
+    return None
+
+
 def recheck_in_scope(user, obj, action: str = "change") -> None:
     """After a save, inside the same transaction: the saved object must still be the user's to change.
 

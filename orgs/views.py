@@ -18,6 +18,7 @@ from core.access import (
     get_visible_or_404,
     granted_roots,
     highest_role,
+    object_to_edit,
     recheck_in_scope,
     require,
     role_at,
@@ -369,12 +370,9 @@ def institution_detail(request, pk):
 
 @login_required
 def institution_form(request, pk=None):
-    inst = None
-    if pk is not None:
-        inst = get_visible_or_404(request.user, Institution.objects, pk=pk)
-        require(request.user, inst, "change")
-    elif highest_role(request.user) < Role.UNIT_ADMIN:
-        raise PermissionDenied("只有单位管理员及以上角色可以新建单位")
+    inst = object_to_edit(
+        request.user, Institution.objects, pk, Role.UNIT_ADMIN, "只有单位管理员及以上角色可以新建单位"
+    )
     form = InstitutionForm(request.POST or None, instance=inst, user=request.user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
