@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from markupsafe import Markup, escape
 
 from core.access import (
     Role,
@@ -475,8 +476,31 @@ def compliance_overview(request):
         "org_id", "check_code", "green", "yellow", "red"
     ):
         summaries[org_pk][check] = (red, yellow, green)
-    context.update(summaries=summaries, children=children, list_url=reverse("activities:compliance-list"))
+    shown = [OVERALL, *checks]
+    list_url = reverse("activities:compliance-list")
+    escaped = {check: escape(labels.get(check, check)) for check in shown}
+    cells = {pk: summary_cells(summaries.get(pk, {}), shown, escaped, f"{list_url}?org={pk}") for pk in ids}
+    context.update(cells=cells, children=children, shown=shown)
     return render(request, "activities/compliance.html", context)
+
+
+def summary_cells(counts: dict, checks: list[str], labels: dict, base: str) -> Markup:
+    """One row's cells, built in Python: a province's overview has hundreds of them. Figures are integers and
+    `labels` arrive escaped."""
+    out = []
+    for check in checks:
+        label = labels[check]
+        if check not in counts:
+            out.append(f'<td data-label="{label}"><span class="muted">—</span></td>')
+            continue
+        red, yellow, green = counts[check]
+        link = f"{base}&amp;check={check}&amp;state="
+        out.append(
+            f'<td data-label="{label}"><a class="state-red" href="{link}red" title="未完成">{red}</a> / '
+            f'<a class="state-yellow" href="{link}yellow" title="临期">{yellow}</a> / '
+            f'<a class="state-green" href="{link}green" title="正常">{green}</a></td>'
+        )
+    return Markup("".join(out))
 
 
 def visible_roots(user) -> list[PartyOrg]:
