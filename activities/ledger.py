@@ -16,6 +16,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from markupsafe import Markup, escape
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
@@ -271,6 +272,16 @@ def year_ledger_xlsx(org: PartyOrg, year: int, entries: list[Entry]) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def grid_html(grid: list[list]) -> Markup:
+    """The statistics table of the ledger page, built once (its ~100 numeric cells need no escaping)."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in grid[0])
+    body = "".join(
+        f"<tr><td>{escape(row[0])}</td>" + "".join(f'<td class="num">{n or ""}</td>' for n in row[1:]) + "</tr>"
+        for row in grid[1:]
+    )
+    return Markup(f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>")
 
 
 def period_grid(rows: list[dict]) -> list[list]:
