@@ -2,9 +2,14 @@ import datetime
 
 from django import forms
 from django.forms import inlineformset_factory
+from django.urls import reverse
+from django.utils import timezone
 
 from core.access import Role
+from core.widgets import use_lookup_when_large
 from orgs.forms import OrgChoiceField, org_lookup, scoped_orgs
+from pairings import services as pairing_members
+from pairings.models import Pairing, Status
 from people.models import Person
 
 from .models import (
@@ -51,6 +56,7 @@ class ActivityForm(forms.ModelForm):
             "ends_at",
             "place",
             "headcount",
+            "pairing",
             "links",
             "summary",
             "agenda",
@@ -89,6 +95,8 @@ class ActivityForm(forms.ModelForm):
         co = [f"co_org_{i}" for i in range(CO_ORG_SLOTS)]
         self.order_fields([*self.Meta.fields[:3], *co, *self.Meta.fields[3:6], "host_name", "recorder_name"])
         self.fields["kind"].queryset = ActivityKind.objects.filter(is_active=True)
+        self.fields["pairing"].queryset = Pairing.objects.visible_to(user).filter(status=Status.ACTIVE).order_by("-id")
+        use_lookup_when_large(self.fields["pairing"], reverse("pairings:lookup"))
         self.fields["links"].queryset = LinkHeading.objects.filter(is_active=True)
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
@@ -111,6 +119,12 @@ class ActivityForm(forms.ModelForm):
             self.add_error("starts_at", "日期有误")
         lead = data.get("lead_org")
         co = [data[f"co_org_{i}"] for i in range(CO_ORG_SLOTS) if data.get(f"co_org_{i}")]
+        pairing = data.get("pairing")
+        if pairing and lead and start:
+            sides = pairing_members.member_orgs(pairing, timezone.localtime(start).date())
+            if not any(lead.path.startswith(org.path) for org in sides):
+                self.add_error("lead_org", f"主办党组织不是“{pairing.title}”在活动当日的共建成员（或其下级组织）")
+            co += sides  # a joint activity of a pairing counts for every side
         data["co_orgs"] = list({o.pk: o for o in co if o != lead}.values())
         return data
 

@@ -97,7 +97,8 @@ class ComplianceRule(models.Model):
 
 class ActivityQuerySet(ScopedQuerySet):
     def also_visible(self, user, action: str) -> Q | None:
-        """Co-organisers see a joint activity; a member sees the activities they are on the roll of."""
+        """Co-organisers see a joint activity; a member sees the activities they are on the roll of; every side of a
+        pairing sees its joint activities."""
         if action != "view":
             return None
         extra = Q()
@@ -107,6 +108,9 @@ class ActivityQuerySet(ScopedQuerySet):
         own = own_person(user)
         if own:
             extra |= Q(pk__in=Attendance.objects.filter(person_id=own[0]).values("activity_id"))
+        from pairings.models import Pairing
+
+        extra |= Q(pairing__in=Pairing.objects.visible_to(user).values("pk"))  # partner contacts
         return extra
 
 
@@ -138,6 +142,15 @@ class Activity(models.Model):
     summary = models.TextField("活动简介", blank=True)
     headcount = models.PositiveIntegerField("参加人数", null=True, blank=True, help_text="未逐人点名时填写，如“约60人”")
     links = models.ManyToManyField(LinkHeading, verbose_name="五联类别", blank=True)
+    pairing = models.ForeignKey(
+        "pairings.Pairing",
+        verbose_name="共建关系",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="activities",
+        help_text="联学共建活动：计入共建各方",
+    )
     # maintained by activities.services.recount on every attendance write (ledgers never count rows)
     expected_count = models.PositiveIntegerField(default=0, editable=False)
     present_count = models.PositiveIntegerField(default=0, editable=False)
@@ -157,6 +170,7 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["org_path", "id"], name="activity_scope"),
             models.Index(fields=["starts_at", "id"], name="activity_start"),
+            models.Index(fields=["pairing", "starts_at"], name="activity_pairing_time"),
         ]
         constraints = [
             models.CheckConstraint(

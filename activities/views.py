@@ -35,6 +35,8 @@ from core.export import xlsx_response
 from core.history import history_for
 from core.paging import count_response, keyset_page
 from orgs.models import BRANCH_KINDS, PartyOrg
+from pairings import services as pairing_services
+from pairings.models import Pairing
 from people.models import Membership, Person
 
 from . import compliance, ledger, services
@@ -124,6 +126,9 @@ def activity_list(request):
 def activity_form(request, pk=None):
     activity = object_to_edit(request.user, Activity.objects, pk, Role.SECRETARY, "只有支部书记及以上角色可以登记活动")
     initial = {}
+    if activity is None and request.GET.get("pairing", "").isdigit():
+        initial["pairing"] = get_visible_or_404(request.user, Pairing.objects, pk=int(request.GET["pairing"]))
+        initial["kind"] = ActivityKind.objects.filter(code="joint_study").first()
     if activity is None and request.GET.get("org", "").isdigit():
         initial["lead_org"] = get_visible_or_404(request.user, PartyOrg.objects, pk=int(request.GET["org"]))
     form = ActivityForm(request.POST or None, instance=activity, user=request.user, initial=initial)
@@ -143,6 +148,7 @@ def activity_form(request, pk=None):
 def save_activity(user, form: ActivityForm, formsets: dict) -> Activity:
     """One transaction: the record, its organisers, roll, speakers' posts and the organisers' compliance."""
     old_orgs = list(form.instance.organisers.values_list("org_id", flat=True)) if form.instance.pk else []
+    old_pairing = Activity.objects.filter(pk=form.instance.pk).values_list("pairing_id", flat=True).first()
     activity = form.save()
     for formset in formsets.values():
         formset.instance = activity
@@ -152,6 +158,7 @@ def save_activity(user, form: ActivityForm, formsets: dict) -> Activity:
     services.sync_roll(activity)
     recheck_in_scope(user, activity)
     compliance.refresh_branches(set(touched) | set(old_orgs))
+    pairing_services.refresh_last_joint([old_pairing, activity.pairing_id])
     return activity
 
 
@@ -177,6 +184,7 @@ def activity_cancel(request, pk):
         activity.is_cancelled = not activity.is_cancelled
         activity.save()
         compliance.refresh_branches(activity.organisers.values_list("org_id", flat=True))
+        pairing_services.refresh_last_joint([activity.pairing_id])
     messages.success(request, "已取消该活动" if activity.is_cancelled else "已恢复该活动")
     return redirect("activities:detail", activity.pk)
 
@@ -185,7 +193,7 @@ def activity_cancel(request, pk):
 @login_required
 def activity_detail(request, pk):
     activity = get_visible_or_404(
-        request.user, Activity.objects.select_related("kind", "lead_org", "host", "recorder"), pk=pk
+        request.user, Activity.objects.select_related("kind", "lead_org", "host", "recorder", "pairing"), pk=pk
     )
     can_change = can(request.user, activity, "change")
     context = {

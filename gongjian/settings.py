@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "people",
     "imports",
     "activities",
+    "pairings",
 ]
 
 MIDDLEWARE = [

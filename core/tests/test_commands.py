@@ -3,6 +3,7 @@ import io
 
 from django.core.management import call_command
 from django.test import TestCase
+from django.utils import timezone
 
 from core.demo_data import DEMO_USERS
 from orgs.models import Institution, OrgWarning, PartyOrg
@@ -57,6 +58,41 @@ class LoadDemoTest(TestCase):
 
     def test_rules_were_evaluated(self):
         self.assertTrue(OrgWarning.objects.exists())
+
+    def test_it_holds_the_seed_activities_with_their_people_and_posts(self):
+        from activities.models import Activity, BranchCompliance, Speaker
+
+        meeting = Activity.objects.get(title="“公立+民营”党建联学共建见面会")
+        self.assertEqual(meeting.host.name, "王明新")
+        self.assertEqual(meeting.speakers.exclude(role="host").count(), 4)
+        self.assertEqual(meeting.pairing.title, "东莞七院—虎门南栅医院“公立+民营”党建联学共建")
+        self.assertEqual(meeting.organisers.count(), 2)
+        symposium = Activity.objects.get(title="白云区医疗行业党建工作座谈会")
+        local = timezone.localtime(symposium.starts_at)
+        self.assertEqual(
+            (local.date().isoformat(), local.strftime("%H:%M"), symposium.headcount), ("2023-07-10", "14:30", 60)
+        )
+        lecture = Speaker.objects.get(activity__title="庆祝建党102周年暨党建工作总结大会", role="lecture")
+        self.assertEqual(lecture.name, "欧阳刚劲")
+        self.assertIn("副局长", lecture.post)
+        shares = Speaker.objects.filter(activity__title="庆祝建党102周年暨党建工作总结大会", role="share")
+        branches = {s.person.home_org.name.removeprefix("中山市博爱医院") for s in shares}
+        self.assertEqual(branches, {"第四党支部", "第十党支部", "第十一党支部"})
+        exhibition = Activity.objects.get(title__contains="书画摄影作品展")
+        self.assertEqual(timezone.localtime(exhibition.starts_at).date().isoformat(), "2023-06-28")
+        self.assertEqual(exhibition.outcomes.get().value, 100)
+        self.assertTrue(BranchCompliance.objects.exists())
+
+    def test_it_holds_the_seed_pairings(self):
+        from pairings.models import Pairing
+
+        ones = Pairing.objects.get(title__contains="精康龙归院区")
+        self.assertEqual((ones.mode, ones.starts_on.isoformat(), ones.status), ("1+N", "2021-04-01", "active"))
+        self.assertEqual(ones.members.filter(is_lead=False).count(), 3)
+        plaqued = Pairing.objects.filter(lead_org__name="中共中山市博爱医院委员会", plaque_on="2023-07-04")
+        self.assertEqual(plaqued.count(), 3)
+        first = Pairing.objects.get(title__contains="公立+民营")
+        self.assertEqual(first.commitments.values("heading").distinct().count(), 5)
 
 
 class GenerateTest(TestCase):

@@ -14,6 +14,8 @@ from core import demo_data as D
 from core.synthetic import Builder, committee_positions, save_people
 from orgs import services
 from orgs.models import Institution, OrgKind, PartyOrg
+from pairings import demo as pairing_demo
+from pairings.models import Pairing
 from people.models import Membership, PartyStatus, Person, Position
 
 MARKER = "中共中山市博爱医院委员会"
@@ -36,6 +38,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 count, rows = demo.load_demo_activities()
             self.stdout.write(self.style.SUCCESS(f"已载入演示活动：{count} 次活动，{rows} 条出勤"))
+        if not Pairing.objects.filter(title=pairing_demo.MARKER).exists():
+            with transaction.atomic():
+                count = pairing_demo.load_demo_pairings()
+            self.stdout.write(self.style.SUCCESS(f"已载入演示共建关系：{count} 个"))
         self._print_logins()
 
     def _load(self):

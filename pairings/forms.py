@@ -1,0 +1,94 @@
+from django import forms
+from django.urls import reverse
+
+from core.access import Role
+from core.widgets import LookupWidget
+from orgs.forms import DATE, OrgChoiceField, org_lookup, scoped_orgs
+from orgs.models import OrgKind, PartyOrg
+
+from .models import Commitment, Pairing, PairingCategory
+
+PARTNER_SLOTS = 6
+
+
+def partner_orgs():
+    """Any active party organisation may be a partner (a school, a town 党委, another hospital …)."""
+    return PartyOrg.objects.filter(is_active=True).exclude(kind=OrgKind.GROUP).only("id", "name", "depth", "path")
+
+
+def partner_field(label: str, required: bool = False) -> forms.ModelChoiceField:
+    queryset = partner_orgs()
+    field = forms.ModelChoiceField(queryset=queryset, label=label, required=required)
+    field.widget = LookupWidget(reverse("pairings:partner-lookup"), queryset)
+    return field
+
+
+class PairingForm(forms.ModelForm):
+    class Meta:
+        model = Pairing
+        fields = ["title", "category", "mode", "lead_org", "signed_on", "plaque_on", "starts_on", "ends_on", "plan",
+                  "outcomes"]  # fmt: skip
+        widgets = {
+            "signed_on": DATE,
+            "plaque_on": DATE,
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "plan": forms.Textarea(attrs={"rows": 4}),
+            "outcomes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = PairingCategory.objects.filter(is_active=True)
+        self.fields["lead_org"] = OrgChoiceField(queryset=scoped_orgs(user, Role.UNIT_ADMIN), label="牵头党组织")
+        org_lookup(self.fields["lead_org"], Role.UNIT_ADMIN)
+        if self.instance.pk:
+            self.fields.pop("lead_org")  # the lead side is fixed once proposed
+        else:
+            for i in range(PARTNER_SLOTS):
+                self.fields[f"partner_{i}"] = partner_field(f"共建单位党组织 {i + 1}", required=i == 0)
+            self.fields["partner_0"].help_text = "可选择管理范围外的党组织：对方单位管理员确认后生效"
+
+    def partners(self) -> list[PartyOrg]:
+        found = [self.cleaned_data.get(f"partner_{i}") for i in range(PARTNER_SLOTS)]
+        return list({o.pk: o for o in found if o}.values())
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance.pk and data.get("mode") == "1+1" and len(self.partners()) > 1:
+            self.add_error("mode", "“1+1”共建只能有一个共建单位；多个单位请选择“1+N”")
+        return data
+
+
+class PartnerForm(forms.Form):
+    org = forms.ModelChoiceField(queryset=None, label="共建单位党组织")
+    joined_on = forms.DateField(label="加入日期", widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"] = partner_field("共建单位党组织", required=True)
+
+
+class LeaveForm(forms.Form):
+    left_on = forms.DateField(label="退出日期", widget=DATE)
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["heading", "content", "owner", "target", "due_on", "progress", "status"]
+        widgets = {"due_on": DATE, "progress": forms.NumberInput(attrs={"min": 0, "max": 100})}
+
+    def __init__(self, *args, pairing, **kwargs):
+        super().__init__(*args, **kwargs)
+        from activities.models import LinkHeading
+
+        self.fields["heading"].queryset = LinkHeading.objects.filter(is_active=True)
+        self.fields["owner"].queryset = pairing.members.filter(left_on__isnull=True).select_related("org")
+        self.fields["owner"].label_from_instance = lambda m: m.org.name
+
+    def clean_progress(self):
+        value = self.cleaned_data["progress"]
+        if value is not None and not 0 <= value <= 100:
+            raise forms.ValidationError("进度应在0到100之间")
+        return value

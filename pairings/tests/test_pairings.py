@@ -1,0 +1,187 @@
+import datetime
+
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import RoleGrant
+from activities.models import Activity, ActivityKind, Outcome
+from activities.tests.base import ActivityTestCase
+from core.access import Role
+from orgs.models import OrgKind, PartyOrg
+from pairings.models import Commitment, Pairing, PairingCategory, PairingMember, Status
+
+TODAY = datetime.datetime(2024, 6, 1, 10, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
+
+@time_machine.travel(TODAY, tick=False)
+class PairingTest(ActivityTestCase):
+    def propose(self, username="unit_admin", partners=(), **overrides):
+        self.login(username)
+        data = {
+            "title": "公立+民营联学共建",
+            "category": PairingCategory.objects.get(name="公立+民营").pk,
+            "mode": "1+1",
+            "lead_org": self.org_a.pk,
+            "signed_on": "2024-05-22",
+            "plaque_on": "",
+            "starts_on": "2024-05-22",
+            "ends_on": "",
+            "plan": "五联共建",
+            "outcomes": "",
+        }
+        for i, org in enumerate(partners):
+            data[f"partner_{i}"] = org.pk
+        data.update(overrides)
+        return self.client.post(reverse("pairings:create"), data)
+
+    def test_a_pairing_with_a_unit_outside_scope_is_pending_until_the_other_side_accepts(self):
+        response = self.propose(partners=[self.org_b])
+        pairing = Pairing.objects.get()
+        self.assertRedirects(response, reverse("pairings:detail", args=[pairing.pk]))
+        self.assertEqual(pairing.status, Status.PENDING)
+        partner = pairing.members.get(org=self.org_b)
+        self.assertIsNone(partner.accepted_at)
+        # the proposer cannot accept for the other side
+        self.client.post(reverse("pairings:member-accept", args=[pairing.pk, partner.pk]))
+        partner.refresh_from_db()
+        self.assertIsNone(partner.accepted_at)
+        # the other side's admin sees the pairing and accepts
+        self.login("outsider")
+        page = self.client.get(reverse("pairings:detail", args=[pairing.pk]))
+        self.assertContains(page, "确认共建")
+        self.client.post(reverse("pairings:member-accept", args=[pairing.pk, partner.pk]))
+        pairing.refresh_from_db()
+        self.assertEqual(pairing.status, Status.ACTIVE)
+        # … but cannot change the lead side's pairing
+        self.assertEqual(self.client.get(reverse("pairings:edit", args=[pairing.pk])).status_code, 403)
+
+    def test_a_pairing_within_scope_is_active_at_once(self):
+        self.propose(partners=[self.branch_a2], lead_org=self.branch_a1.pk)
+        self.assertEqual(Pairing.objects.get().status, Status.ACTIVE)
+
+    def test_it_refuses_a_pairing_with_itself_and_a_duplicate(self):
+        response = self.propose(partners=[self.org_a])
+        self.assertContains(response, "不能与自身结对共建")
+        response = self.propose(partners=[self.branch_a1])
+        self.assertContains(response, "上下级关系")
+        self.assertFalse(Pairing.objects.exists())
+        self.propose(partners=[self.org_b])
+        response = self.propose(partners=[self.org_b], title="重复的共建")
+        self.assertContains(response, "重复")
+        self.assertEqual(Pairing.objects.count(), 1)
+        self.assertFalse(PairingMember.objects.filter(pairing__title="重复的共建").exists())
+
+    def test_one_plus_one_takes_one_partner(self):
+        response = self.propose(partners=[self.org_b, self.partner_org])
+        self.assertContains(response, "“1+1”共建只能有一个共建单位")
+        response = self.propose(partners=[self.org_b, self.partner_org], mode="1+N")
+        self.assertEqual(Pairing.objects.get().members.count(), 3)
+
+    def test_a_partner_cannot_join_before_the_pairing_starts(self):
+        self.propose(partners=[self.org_b], mode="1+N")
+        pairing = Pairing.objects.get()
+        url = reverse("pairings:member-add", args=[pairing.pk])
+        response = self.client.post(url, {"org": self.partner_org.pk, "joined_on": "2024-01-01"})
+        self.assertContains(response, "加入日期不能早于共建开始日期 2024-05-22")
+        self.assertEqual(pairing.members.count(), 2)
+        self.client.post(url, {"org": self.partner_org.pk, "joined_on": "2024-05-30"})
+        self.assertEqual(pairing.members.count(), 3)
+
+    def test_partner_contacts_see_their_pairing_and_its_joint_activities_only(self):
+        self.propose(partners=[self.partner_org])
+        pairing = Pairing.objects.get()
+        self.login("partner")
+        # the town 党委's contact sees the pending pairing but cannot accept it: only an admin of that side can
+        self.assertEqual(self.client.get(reverse("pairings:detail", args=[pairing.pk])).status_code, 200)
+        member = pairing.members.get(org=self.partner_org)
+        self.client.post(reverse("pairings:member-accept", args=[pairing.pk, member.pk]))
+        member.refresh_from_db()
+        self.assertIsNone(member.accepted_at)
+        admin = self.users["partner"].__class__.objects.create_user("town_admin", password="x-password-1")
+        RoleGrant(user=admin, org=self.partner_org, role=Role.UNIT_ADMIN).save()
+        self.client.force_login(admin)
+        self.client.post(reverse("pairings:member-accept", args=[pairing.pk, member.pk]))
+        pairing.refresh_from_db()
+        self.assertEqual(pairing.status, Status.ACTIVE)
+        joint = self.joint_activity(pairing)
+        other = self.record(self.branch_a1, title="支部自己的会")
+        self.login("partner")
+        self.assertEqual(self.client.get(reverse("activities:detail", args=[joint.pk])).status_code, 200)
+        self.assertEqual(self.client.get(reverse("activities:detail", args=[other.pk])).status_code, 404)
+        self.assertEqual(self.client.get(reverse("people:detail", args=[self.person_a1.pk])).status_code, 404)
+        self.assertEqual(self.client.get(reverse("orgs:detail", args=[self.org_a.pk])).status_code, 404)
+        listing = self.client.get(reverse("pairings:list"))
+        self.assertContains(listing, "公立+民营联学共建")
+        self.login("outsider")
+        self.assertEqual(self.client.get(reverse("pairings:detail", args=[pairing.pk])).status_code, 404)
+
+    def joint_activity(self, pairing) -> Activity:
+        self.login("unit_admin")
+        data = self.form_data(
+            self.branch_a1,
+            kind=ActivityKind.objects.get(code="joint_study").pk,
+            title="联学共建：送健康进镇",
+            pairing=pairing.pk,
+            starts_at="2024-05-30T09:00",
+            **{"outcomes-TOTAL_FORMS": "1", "outcomes-0-label": "服务群众", "outcomes-0-value": "120",
+               "outcomes-0-unit": "人"},
+        )  # fmt: skip
+        response = self.client.post(reverse("activities:create"), data)
+        self.assertEqual(response.status_code, 302, response.content.decode()[:2000])
+        return Activity.objects.get(title="联学共建：送健康进镇")
+
+    def test_a_joint_activity_counts_for_every_side_and_shows_on_the_pairing(self):
+        self.propose(partners=[self.branch_a2], lead_org=self.branch_a1.pk)
+        pairing = Pairing.objects.get()
+        activity = self.joint_activity(pairing)
+        organisers = set(activity.organisers.values_list("org_id", flat=True))
+        self.assertEqual(organisers, {self.branch_a1.pk, self.branch_a2.pk})
+        pairing.refresh_from_db()
+        self.assertEqual(pairing.last_joint_on, datetime.date(2024, 5, 30))
+        page = self.client.get(reverse("pairings:detail", args=[pairing.pk]))
+        self.assertContains(page, "联学共建：送健康进镇")
+        self.assertContains(page, "120 人")
+        self.assertEqual(Outcome.objects.get().value, 120)
+
+    def test_the_lead_of_a_joint_activity_must_be_a_side_of_the_pairing(self):
+        self.propose(partners=[self.branch_a2], lead_org=self.branch_a1.pk)
+        pairing = Pairing.objects.get()
+        other = PartyOrg.objects.create(name="第三党支部", kind=OrgKind.BRANCH, parent=self.org_a)
+        self.login("unit_admin")
+        data = self.form_data(other, pairing=pairing.pk, starts_at="2024-05-30T09:00")
+        response = self.client.post(reverse("activities:create"), data)
+        self.assertContains(response, "不是“公立+民营联学共建”在活动当日的共建成员")
+        self.assertFalse(Activity.objects.exists())
+
+    def test_a_pairing_without_joint_activity_for_90_days_is_dormant(self):
+        self.propose(partners=[self.branch_a2], lead_org=self.branch_a1.pk, starts_on="2024-01-02")
+        pairing = Pairing.objects.get()
+        self.login("unit_admin")
+        self.assertContains(self.client.get(reverse("pairings:list") + "?dormant=1"), pairing.title)
+        self.assertContains(self.client.get(reverse("pairings:detail", args=[pairing.pk])), "90天无联合活动")
+        self.joint_activity(pairing)
+        self.assertNotContains(self.client.get(reverse("pairings:list") + "?dormant=1"), pairing.title)
+
+    def test_commitments_under_the_five_links(self):
+        self.propose(partners=[self.org_b])
+        pairing = Pairing.objects.get()
+        from activities.models import LinkHeading
+
+        heading = LinkHeading.objects.get(name="优势资源联享")
+        owner = pairing.members.get(is_lead=True)
+        url = reverse("pairings:commitment-create", args=[pairing.pk])
+        data = {"heading": heading.pk, "content": "精神心理专科技术支持", "owner": owner.pk, "target": "",
+                "due_on": "2024-12-31", "progress": "150", "status": "underway"}  # fmt: skip
+        self.assertContains(self.client.post(url, data), "进度应在0到100之间")
+        data["progress"] = "30"
+        self.client.post(url, data)
+        commitment = Commitment.objects.get()
+        self.assertEqual(commitment.progress, 30)
+        page = self.client.get(reverse("pairings:detail", args=[pairing.pk]))
+        self.assertContains(page, "精神心理专科技术支持")
+        self.login("outsider")  # the partner side may see but not change the lead side's commitment
+        self.assertEqual(
+            self.client.get(reverse("pairings:commitment-edit", args=[pairing.pk, commitment.pk])).status_code, 403
+        )
+        self.assertEqual(timezone.localdate(), datetime.date(2024, 6, 1))

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "pairings"
+urlpatterns = [
+    path("", views.pairing_list, name="list"),
+    path("new/", views.pairing_form, name="create"),
+    path("partner-lookup/", views.partner_lookup, name="partner-lookup"),
+    path("lookup/", views.pairing_lookup, name="lookup"),
+    path("<int:pk>/", views.pairing_detail, name="detail"),
+    path("<int:pk>/edit/", views.pairing_form, name="edit"),
+    path("<int:pk>/members/new/", views.member_add, name="member-add"),
+    path("<int:pk>/members/<int:member_pk>/accept/", views.member_accept, name="member-accept"),
+    path("<int:pk>/members/<int:member_pk>/leave/", views.member_leave, name="member-leave"),
+    path("<int:pk>/commitments/new/", views.commitment_form, name="commitment-create"),
+    path("<int:pk>/commitments/<int:commitment_pk>/edit/", views.commitment_form, name="commitment-edit"),
+]

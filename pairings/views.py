@@ -1,0 +1,241 @@
+"""Pairing pages: list with the dormancy flag, proposal and acceptance, members joining and leaving, commitments,
+and the pairing page with its timeline of joint activities and their outcomes."""
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from activities.models import Activity, Outcome
+from core.access import Role, can, get_visible_or_404, highest_role, object_to_edit, recheck_in_scope, require
+from core.export import xlsx_response
+from core.history import history_for
+from core.paging import count_response, keyset_page
+
+from . import services
+from .forms import CommitmentForm, LeaveForm, PairingForm, PartnerForm, partner_orgs
+from .models import Pairing, PairingCategory, PairingMember, Status
+
+ORDERING = ("-id",)
+
+
+def filtered_pairings(request):
+    qs = Pairing.objects.visible_to(request.user)
+    category = request.GET.get("category", "")
+    if category.isdigit():
+        qs = qs.filter(category_id=int(category))
+    status = request.GET.get("status")
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    if request.GET.get("dormant") == "1":
+        since = timezone.localdate() - timezone.timedelta(days=services.dormant_days())
+        qs = qs.filter(status=Status.ACTIVE).filter(
+            Q(last_joint_on__lt=since) | Q(last_joint_on__isnull=True, starts_on__lt=since)
+        )
+    return qs
+
+
+@login_required
+def pairing_list(request):
+    qs = filtered_pairings(request)
+    if request.GET.get("export") == "xlsx":
+        rows = (
+            (p.title, p.category.name, p.mode, p.lead_org.name, p.get_status_display(), p.signed_on, p.plaque_on,
+             p.starts_on, p.ends_on, p.last_joint_on)
+            for p in qs.select_related("category", "lead_org").order_by(*ORDERING).iterator(1000)
+        )  # fmt: skip
+        headers = ["名称", "类别", "形式", "牵头党组织", "状态", "签约", "授牌", "开始", "期满", "最近联合活动"]
+        return xlsx_response("共建关系", headers, rows)
+    if counted := count_response(request, qs, ORDERING):
+        return counted
+    page = keyset_page(
+        qs.values("id", "title", "mode", "status", "signed_on", "starts_on", "last_joint_on", "category__name",
+                  "lead_org__name"),
+        ORDERING,
+        request.GET.get("after"),
+    )  # fmt: skip
+    days = services.dormant_days()
+    today = timezone.localdate()
+    partners = defaultdict(list)
+    for pairing_id, name in PairingMember.objects.filter(
+        pairing_id__in=[r["id"] for r in page.rows], is_lead=False, left_on__isnull=True
+    ).values_list("pairing_id", "org__name"):
+        partners[pairing_id].append(name)
+    for row in page.rows:
+        row["partners"] = partners[row["id"]]
+        since = row["last_joint_on"] or row["starts_on"]
+        row["dormant"] = row["status"] == Status.ACTIVE and (today - since).days > days
+    return render(
+        request,
+        "pairings/pairing_list.html",
+        {"page": page, "categories": PairingCategory.objects.values_list("id", "name"), "statuses": Status.choices,
+         "dormant_days": days, "can_create": highest_role(request.user) >= Role.UNIT_ADMIN},
+    )  # fmt: skip
+
+
+@login_required
+def pairing_form(request, pk=None):
+    pairing = object_to_edit(request.user, Pairing.objects, pk, Role.UNIT_ADMIN, "只有单位管理员及以上角色可以发起共建")
+    form = PairingForm(request.POST or None, request.FILES or None, instance=pairing, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                if pairing is None:
+                    pairing = services.propose(request.user, form.save(commit=False), form.partners())
+                else:
+                    pairing = form.save()
+                    services.update_status(pairing)
+                recheck_in_scope(request.user, pairing)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if pairing.status == Status.PENDING:
+                messages.info(request, "已发起共建；管理范围外的共建单位确认后生效")
+            else:
+                messages.success(request, f"已保存：{pairing.title}")
+            return redirect("pairings:detail", pairing.pk)
+    return render(request, "pairings/pairing_form.html", {"form": form, "pairing": pairing})
+
+
+@login_required
+def pairing_detail(request, pk):
+    pairing = get_visible_or_404(request.user, Pairing.objects.select_related("category", "lead_org"), pk=pk)
+    members = list(pairing.members.select_related("org", "institution").order_by("-is_lead", "joined_on", "id"))
+    for member in members:
+        member.may_accept = member.is_pending and services.may_act_for(request.user, member.org_path)
+    activities = list(
+        Activity.objects.filter(pairing=pairing, is_cancelled=False)
+        .select_related("kind", "lead_org")
+        .order_by("-starts_at")[:200]
+    )
+    outcomes = (
+        Outcome.objects.filter(activity__pairing=pairing, activity__is_cancelled=False)
+        .values("label", "unit")
+        .annotate(total=Sum("value"), times=Count("id"))
+        .order_by("label")
+    )
+    commitments = defaultdict(list)
+    for c in pairing.commitments.select_related("heading", "owner__org"):
+        commitments[c.heading.name].append(c)
+    can_change = can(request.user, pairing, "change")
+    context = {
+        "pairing": pairing,
+        "members": members,
+        "activities": activities,
+        "outcomes": outcomes,
+        "commitments": dict(commitments),
+        "can_change": can_change,
+        "dormant": pairing.is_dormant(services.dormant_days(), timezone.localdate()),
+        "dormant_days": services.dormant_days(),
+        "history": history_for(pairing) if can_change else [],
+    }
+    return render(request, "pairings/pairing_detail.html", context)
+
+
+def pairing_for_change(request, pk) -> Pairing:
+    pairing = get_visible_or_404(request.user, Pairing.objects, pk=pk)
+    require(request.user, pairing, "change")
+    return pairing
+
+
+@login_required
+@require_POST
+def member_accept(request, pk, member_pk):
+    pairing = get_visible_or_404(request.user, Pairing.objects, pk=pk)
+    member = pairing.members.filter(pk=member_pk).select_related("org").first()
+    if member is None:
+        raise PermissionDenied("不是该共建关系的成员")
+    try:
+        with transaction.atomic():
+            services.accept(request.user, member)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"{member.org.name}已确认共建")
+    return redirect("pairings:detail", pk)
+
+
+@login_required
+def member_add(request, pk):
+    pairing = pairing_for_change(request, pk)
+    form = PartnerForm(request.POST or None, initial={"joined_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.add_partner(request.user, pairing, form.cleaned_data["org"], form.cleaned_data["joined_on"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "已添加共建单位")
+            return redirect("pairings:detail", pk)
+    return render(request, "pairings/simple_form.html", {"form": form, "pairing": pairing, "title": "添加共建单位"})
+
+
+@login_required
+def member_leave(request, pk, member_pk):
+    pairing = pairing_for_change(request, pk)
+    member = pairing.members.filter(pk=member_pk, left_on__isnull=True).select_related("org").first()
+    if member is None:
+        raise PermissionDenied("该成员不存在或已退出")
+    form = LeaveForm(request.POST or None, initial={"left_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.leave(member, form.cleaned_data["left_on"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{member.org.name}已退出共建")
+            return redirect("pairings:detail", pk)
+    title = f"退出共建：{member.org.name}"
+    return render(request, "pairings/simple_form.html", {"form": form, "pairing": pairing, "title": title})
+
+
+@login_required
+def commitment_form(request, pk, commitment_pk=None):
+    """The lead side writes the commitments; the side that owns one may update its progress."""
+    pairing = get_visible_or_404(request.user, Pairing.objects, pk=pk)
+    commitment = None
+    if commitment_pk is not None:
+        commitment = pairing.commitments.filter(pk=commitment_pk).select_related("owner").first()
+        if commitment is None:
+            raise PermissionDenied("承诺不存在")
+    owner_side = commitment and commitment.owner and services.may_act_for(request.user, commitment.owner.org_path)
+    if not (can(request.user, pairing, "change") or owner_side):
+        raise PermissionDenied("只有牵头方或责任方的单位管理员可以修改共建承诺")
+    if pairing.status == Status.PENDING and not can(request.user, pairing, "change"):
+        raise PermissionDenied("共建关系尚待确认")
+    form = CommitmentForm(request.POST or None, instance=commitment, pairing=pairing)
+    form.instance.pairing = pairing
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, "已保存共建承诺")
+        return redirect("pairings:detail", pk)
+    return render(request, "pairings/simple_form.html", {"form": form, "pairing": pairing, "title": "共建承诺"})
+
+
+@login_required
+def pairing_lookup(request):
+    """Search-as-you-type over the active pairings the user sees (the pairing choice of an activity)."""
+    found = Pairing.objects.visible_to(request.user).filter(
+        status=Status.ACTIVE, title__contains=request.GET.get("q", "")
+    )
+    return render(
+        request, "core/_lookup_results.html", {"items": list(found.order_by("-id").values_list("id", "title")[:20])}
+    )
+
+
+@login_required
+def partner_lookup(request):
+    """Search-as-you-type over every active party organisation: a partner may be anyone's (names only)."""
+    if highest_role(request.user) < Role.UNIT_ADMIN:
+        raise PermissionDenied("只有单位管理员及以上角色可以选择共建单位")
+    found = partner_orgs().search(request.GET.get("q", ""))[:20]
+    return render(request, "core/_lookup_results.html", {"items": [(o.pk, o.name) for o in found]})
