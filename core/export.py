@@ -5,6 +5,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 
 from django.http import FileResponse
+from django.utils import timezone
 from openpyxl import Workbook
 
 EXPORT_ROW_LIMIT = 1_048_000  # one sheet
@@ -28,6 +29,8 @@ def xlsx_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence
 def _cell(value):
     if value is None:
         return ""
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return timezone.localtime(value).replace(tzinfo=None)  # Excel has no time zones: local time
     if isinstance(value, (int, float, datetime.date, str)):
         return value
     return str(value)

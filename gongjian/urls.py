@@ -10,6 +10,7 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("activities/", include("activities.urls")),
     path("pairings/", include("pairings.urls")),
+    path("alliances/", include("alliances.urls")),
     path("api/v1/", include("gongjian.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

@@ -10,6 +10,8 @@ from django.db import transaction
 from accounts.models import RoleGrant
 from activities import demo
 from activities.models import Activity
+from alliances import demo as alliance_demo
+from alliances.models import Alliance
 from core import demo_data as D
 from core.synthetic import Builder, committee_positions, save_people
 from orgs import services
@@ -42,6 +44,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 count = pairing_demo.load_demo_pairings()
             self.stdout.write(self.style.SUCCESS(f"已载入演示共建关系：{count} 个"))
+        if not Alliance.objects.filter(name=alliance_demo.MARKER).exists():
+            with transaction.atomic():
+                alliance_demo.load_demo_alliance()
+            self.stdout.write(self.style.SUCCESS("已载入演示医联体与转诊"))
         self._print_logins()
 
     def _load(self):

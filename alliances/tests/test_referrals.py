@@ -1,0 +1,141 @@
+import datetime
+import io
+
+import time_machine
+from auditlog.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from accounts.models import RoleGrant
+from alliances.models import Alliance, AllianceMember, Referral, ReferralStatus
+from core.access import Role
+from core.testing import CastTestCase
+from orgs.models import Institution
+
+NOW = datetime.datetime(2024, 7, 1, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+
+
+@time_machine.travel(NOW, tick=False)
+class AllianceTest(CastTestCase):
+    def setUp(self):
+        self.login("sector_admin")
+        response = self.client.post(
+            reverse("alliances:create"),
+            {"name": "甲院托管乙院", "kind": "trusteeship", "lead": self.hospital_a.pk, "signed_on": "2024-06-20",
+             "starts_on": "2024-06-20", "ends_on": "", "specialty": "", "note": "", "member_0": self.hospital_b.pk},
+        )  # fmt: skip
+        self.alliance = Alliance.objects.get()
+        self.assertRedirects(response, reverse("alliances:detail", args=[self.alliance.pk]))
+        self.third = Institution.objects.create(
+            name="丙镇卫生院", kind="township_centre", region_code="442000", managing_org=self.org_b
+        )
+
+    def refer(self, username, source, target, direction="up", **extra):
+        self.login(username)
+        data = {"alliance": self.alliance.pk, "pairing": "", "direction": direction, "from_institution": source.pk,
+                "to_institution": target.pk, "patient_name": "张三", "patient_id": "442000198001010017",
+                "reason": "病情需要上级医院诊治"}  # fmt: skip
+        data.update(extra)
+        return self.client.post(reverse("alliances:referral-create"), data)
+
+    def move(self, referral, status):
+        return self.client.post(reverse("alliances:referral-move", args=[referral.pk]), {"status": status}, follow=True)
+
+    def test_the_entrusted_unit_is_a_member(self):
+        roles = dict(AllianceMember.objects.values_list("institution_id", "role"))
+        self.assertEqual(roles, {self.hospital_a.pk: "lead", self.hospital_b.pk: "entrusted"})
+
+    def test_a_referral_goes_through_its_steps_with_who_acted(self):
+        self.refer("outsider", self.hospital_b, self.hospital_a)
+        referral = Referral.objects.get()
+        self.assertEqual((referral.status, referral.patient_id_mask), ("applied", "4420**********0017"))
+        self.assertNotIn("442000198001010017", referral.patient_id_enc)
+        # the sending side cannot accept its own referral, nor jump to completed
+        self.assertContains(self.move(referral, "accepted"), "须由接收单位操作")
+        self.assertContains(self.move(referral, "completed"), "不能从“申请”变为“完成”")
+        self.login("unit_admin")  # the receiving side
+        self.move(referral, "accepted")
+        self.move(referral, "arrived")
+        self.move(referral, "completed")
+        referral.refresh_from_db()
+        self.assertEqual(referral.status, ReferralStatus.COMPLETED)
+        trail = list(referral.events.values_list("status", "actor__username"))
+        self.assertEqual(
+            trail,
+            [("applied", "outsider"), ("accepted", "unit_admin"), ("arrived", "unit_admin"),
+             ("completed", "unit_admin")],
+        )  # fmt: skip
+
+    def test_it_refuses_a_unit_outside_the_alliance(self):
+        response = self.refer("outsider", self.hospital_b, self.third)
+        self.assertContains(response, "不是“甲院托管乙院”的成员单位")
+        self.assertFalse(Referral.objects.exists())
+        response = self.refer("outsider", self.hospital_b, self.hospital_b)
+        self.assertFalse(Referral.objects.exists())
+
+    def test_only_the_sending_side_registers(self):
+        response = self.refer("secretary", self.hospital_b, self.hospital_a)
+        self.assertEqual(response.status_code, 200)  # hospital B is not a choice for A's secretary
+        self.assertFalse(Referral.objects.exists())
+
+    def test_an_unanswered_up_referral_and_a_due_follow_up_are_flagged(self):
+        self.refer("outsider", self.hospital_b, self.hospital_a)
+        self.refer("unit_admin", self.hospital_a, self.hospital_b, direction="down", reason="病情稳定回基层")
+        down = Referral.objects.get(direction="down")
+        self.login("outsider")
+        self.move(down, "accepted")
+        self.move(down, "arrived")
+        with time_machine.travel(NOW + datetime.timedelta(hours=3), tick=False):
+            listing = self.client.get(reverse("alliances:referrals"))
+        self.assertContains(listing, "超过2小时未接收")
+        self.assertContains(listing, "待随访")
+        with time_machine.travel(NOW + datetime.timedelta(days=15), tick=False):
+            self.login("outsider")  # the session of two weeks ago has expired
+            self.assertContains(self.client.get(reverse("alliances:referrals")), "随访逾期")
+            self.move(down, "follow_up")
+            self.assertNotContains(self.client.get(reverse("alliances:referrals")), "随访逾期")
+
+    def test_both_sides_see_it_and_nobody_else(self):
+        self.refer("outsider", self.hospital_b, self.hospital_a)
+        referral = Referral.objects.get()
+        url = reverse("alliances:referral", args=[referral.pk])
+        # both sides' admins and the sector above; a branch secretary below the hospital sees no hospital referral
+        for username, code in (("outsider", 200), ("unit_admin", 200), ("sector_admin", 200), ("secretary", 404),
+                               ("partner", 404), ("member", 404)):  # fmt: skip
+            self.login(username)
+            with self.subTest(user=username):
+                self.assertEqual(self.client.get(url).status_code, code)
+        stranger = get_user_model().objects.create_user("stranger", password="x-password-1")
+        other = Institution.objects.create(
+            name="外市医院", kind="hospital", region_code="440100", managing_org=self.partner_org
+        )
+        RoleGrant(user=stranger, org=self.partner_org, role=Role.UNIT_ADMIN).save()
+        self.client.force_login(stranger)
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertNotContains(self.client.get(reverse("alliances:referrals")), "张三")
+        self.assertTrue(other.pk)
+
+    def test_the_whole_id_number_is_shown_to_unit_admins_and_logged(self):
+        self.refer("outsider", self.hospital_b, self.hospital_a)
+        referral = Referral.objects.get()
+        clerk = get_user_model().objects.create_user("b_clerk", password="x-password-1")
+        RoleGrant(user=clerk, org=self.org_b, role=Role.SECRETARY).save()
+        self.client.force_login(clerk)
+        self.assertEqual(self.client.get(reverse("alliances:referral", args=[referral.pk])).status_code, 200)
+        self.assertEqual(self.client.post(reverse("alliances:referral-reveal", args=[referral.pk])).status_code, 403)
+        self.login("unit_admin")
+        response = self.client.post(reverse("alliances:referral-reveal", args=[referral.pk]))
+        self.assertContains(response, "442000198001010017")
+        self.assertTrue(LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(referral.pk)).exists())
+        export = self.client.get(reverse("alliances:referrals") + "?export=xlsx")
+        rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True))
+        self.assertEqual((rows[1][0], rows[1][4], rows[1][5]), (NOW.replace(tzinfo=None), "张三", "4420**********0017"))
+
+    def test_the_alliance_page_counts_referrals(self):
+        self.refer("outsider", self.hospital_b, self.hospital_a)
+        self.login("unit_admin")
+        self.move(Referral.objects.get(), "accepted")
+        page = self.client.get(reverse("alliances:detail", args=[self.alliance.pk]))
+        self.assertContains(page, "转诊总数</dt><dd>1")
+        self.assertContains(page, "接收 1")
