@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -18,6 +20,7 @@ from core.export import xlsx_response
 from core.history import history_for
 from core.paging import count_response, keyset_page
 
+from . import network as network_module
 from . import services
 from .forms import CommitmentForm, LeaveForm, PairingForm, PartnerForm, partner_orgs
 from .models import Pairing, PairingCategory, PairingMember, Status
@@ -239,3 +242,26 @@ def partner_lookup(request):
         raise PermissionDenied("只有单位管理员及以上角色可以选择共建单位")
     found = partner_orgs().search(request.GET.get("q", ""))[:20]
     return render(request, "core/_lookup_results.html", {"items": [(o.pk, o.name) for o in found]})
+
+
+@login_required
+def network(request):
+    """The sector's view: the network of pairings and alliances (ECharts) and the co-construction figures."""
+    if highest_role(request.user) < Role.SECRETARY:
+        raise PermissionDenied("只有支部书记及以上角色可以查看共建网络")
+    region = request.GET.get("region", "")
+    context = {
+        "stats": network_module.statistics(request.user, region),
+        "categories": PairingCategory.objects.values_list("id", "name"),
+        "regions": network_module.region_choices(request.user),
+        "data_url": reverse("pairings:network-data") + "?" + request.GET.urlencode(),
+    }
+    return render(request, "pairings/network.html", context)
+
+
+@login_required
+def network_data(request):
+    if highest_role(request.user) < Role.SECRETARY:
+        raise PermissionDenied("只有支部书记及以上角色可以查看共建网络")
+    data = network_module.graph(request.user, request.GET.get("category", ""), request.GET.get("region", ""))
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
