@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from core.access import PathField, Role, ScopedQuerySet, own_person, scope_q
+from core.access import PathField, Role, ScopedQuerySet, own_person, visible_through
 from core.text import normalise
 
 
@@ -102,9 +102,9 @@ class ActivityQuerySet(ScopedQuerySet):
         if action != "view":
             return None
         extra = Q()
-        q = scope_q(user, self.model.access_roles["view"], "org_path")
-        if q is not None:
-            extra |= Q(pk__in=ActivityOrganiser.objects.filter(q).values("activity_id"))
+        organisers = visible_through(user, self.model.access_roles["view"], ActivityOrganiser.objects, "activity_id")
+        if organisers is not None:
+            extra |= organisers
         own = own_person(user)
         if own:
             extra |= Q(pk__in=Attendance.objects.filter(person_id=own[0]).values("activity_id"))

@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from core import crypto
-from core.access import PathField, Role, ScopedQuerySet, scope_q
+from core.access import PathField, Role, ScopedQuerySet, scope_q, visible_through
 from core.validators import mask_id_number, normalise_id_number
 
 
@@ -29,8 +29,7 @@ class AllianceQuerySet(ScopedQuerySet):
     def also_visible(self, user, action: str) -> Q | None:
         if action != "view":
             return None
-        q = scope_q(user, self.model.access_roles["view"], "org_path")
-        return None if q is None else Q(pk__in=AllianceMember.objects.filter(q).values("alliance_id"))
+        return visible_through(user, self.model.access_roles["view"], AllianceMember.objects, "alliance_id")
 
 
 class Alliance(models.Model):

@@ -1,7 +1,6 @@
 """Alliance pages and the referral register: list with timers, registration, the status steps, and the
 logged view of a patient's whole ID number."""
 
-from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import Role, can, get_visible_or_404, highest_role, object_to_edit, recheck_in_scope, require, role_at
 from core.export import xlsx_response
+from core.history import log_read
 from core.paging import count_response, keyset_page
 from orgs.models import Institution
 
@@ -204,14 +204,7 @@ def referral_reveal(request, pk):
     referral = visible_referral(request, pk)
     if not (can(request.user, referral, "view_pii") or role_at(request.user, referral.to_path) >= Role.UNIT_ADMIN):
         require(request.user, referral, "view_pii")
-    LogEntry.objects.log_create(
-        referral,
-        force_log=True,
-        action=LogEntry.Action.ACCESS,
-        actor=request.user,
-        remote_addr=request.META.get("REMOTE_ADDR"),
-        additional_data={"note": "查看转诊患者完整身份证号", "fields": ["patient_id"]},
-    )
+    log_read(request, referral, "查看转诊患者完整身份证号", ["patient_id"])
     return render(request, "alliances/_pii.html", {"id_number": referral.get_patient_id()})
 
 

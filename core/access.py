@@ -139,6 +139,13 @@ class ScopedQuerySet(models.QuerySet):
         return None
 
 
+def visible_through(user, role: int, rows, column: str) -> Q | None:
+    """Q matching the objects some of whose `rows` (members, organisers …) lie under the user's grants of at
+    least `role`: how a record with several sides is seen by each side. None when the user sees everything."""
+    q = scope_q(user, role)
+    return None if q is None else Q(pk__in=rows.filter(q).values(column))
+
+
 def can(user, obj, action: str) -> bool:
     return role_at(user, obj.org_path or "") >= type(obj).access_roles[action] or _own_record(user, obj, action)
 

@@ -25,6 +25,18 @@ class HistoryRow:
     note: str
 
 
+def log_read(request, obj, note: str, fields: list[str]) -> None:
+    """Record that a user saw personal data in whole (an ACCESS entry shown in the object's history)."""
+    LogEntry.objects.log_create(
+        obj,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=request.user,
+        remote_addr=request.META.get("REMOTE_ADDR"),
+        additional_data={"note": note, "fields": fields},
+    )
+
+
 def history_for(obj, limit: int = 50) -> list[HistoryRow]:
     fields = {}
     for field in type(obj)._meta.concrete_fields:

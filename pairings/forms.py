@@ -27,7 +27,7 @@ class PairingForm(forms.ModelForm):
     class Meta:
         model = Pairing
         fields = ["title", "category", "mode", "lead_org", "signed_on", "plaque_on", "starts_on", "ends_on", "plan",
-                  "outcomes"]  # fmt: skip
+                  "outcomes", "renewal_of"]  # fmt: skip
         widgets = {
             "signed_on": DATE,
             "plaque_on": DATE,
@@ -40,6 +40,8 @@ class PairingForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = PairingCategory.objects.filter(is_active=True)
+        self.fields["renewal_of"].queryset = Pairing.objects.visible_to(user, "change")
+        self.fields["renewal_of"].widget = forms.HiddenInput()
         self.fields["lead_org"] = OrgChoiceField(queryset=scoped_orgs(user, Role.UNIT_ADMIN), label="牵头党组织")
         org_lookup(self.fields["lead_org"], Role.UNIT_ADMIN)
         if self.instance.pk:

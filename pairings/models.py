@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from core.access import PathField, Role, ScopedQuerySet, scope_q
+from core.access import PathField, Role, ScopedQuerySet, visible_through
 
 
 class PairingCategory(models.Model):
@@ -47,10 +47,7 @@ class PairingQuerySet(ScopedQuerySet):
         """Every side of a pairing sees it: rows whose members (not only the lead) are in the user's scope."""
         if action != "view":
             return None
-        q = scope_q(user, self.model.access_roles["view"], "org_path")
-        if q is None:
-            return None
-        return Q(pk__in=PairingMember.objects.filter(q).values("pairing_id"))
+        return visible_through(user, self.model.access_roles["view"], PairingMember.objects, "pairing_id")
 
 
 class Pairing(models.Model):

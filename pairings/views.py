@@ -1,6 +1,7 @@
 """Pairing pages: list with the dormancy flag, proposal and acceptance, members joining and leaving, commitments,
 and the pairing page with its timeline of joint activities and their outcomes."""
 
+import datetime
 from collections import defaultdict
 
 from django.contrib import messages
@@ -85,7 +86,10 @@ def pairing_list(request):
 @login_required
 def pairing_form(request, pk=None):
     pairing = object_to_edit(request.user, Pairing.objects, pk, Role.UNIT_ADMIN, "只有单位管理员及以上角色可以发起共建")
-    form = PairingForm(request.POST or None, request.FILES or None, instance=pairing, user=request.user)
+    initial = renewal_initial(request) if pairing is None and request.GET.get("renew", "").isdigit() else {}
+    form = PairingForm(
+        request.POST or None, request.FILES or None, instance=pairing, user=request.user, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -104,6 +108,18 @@ def pairing_form(request, pk=None):
                 messages.success(request, f"已保存：{pairing.title}")
             return redirect("pairings:detail", pairing.pk)
     return render(request, "pairings/pairing_form.html", {"form": form, "pairing": pairing})
+
+
+def renewal_initial(request) -> dict:
+    """A renewal starts as a copy of the pairing it renews, from the day after it ends."""
+    old = get_visible_or_404(request.user, Pairing.objects, pk=int(request.GET["renew"]))
+    require(request.user, old, "change")
+    partners = old.members.filter(is_lead=False, left_on__isnull=True).values_list("org_id", flat=True)
+    start = old.ends_on + datetime.timedelta(days=1) if old.ends_on else timezone.localdate()
+    initial = {"title": old.title, "category": old.category_id, "mode": old.mode, "lead_org": old.lead_org_id,
+               "starts_on": start, "plan": old.plan, "renewal_of": old.pk}  # fmt: skip
+    initial.update({f"partner_{i}": org_id for i, org_id in enumerate(partners)})
+    return initial
 
 
 @login_required

@@ -1,6 +1,5 @@
 """People pages: list with search, person record, registration, transfer, posts, and the logged PII reveal."""
 
-from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_POST
 from activities.models import Attendance, AttendanceStatus
 from core.access import Role, can, get_visible_or_404, highest_role, recheck_in_scope, require
 from core.export import xlsx_response
-from core.history import history_for
+from core.history import history_for, log_read
 from core.paging import count_response, keyset_page
 from orgs import services
 from orgs.models import PartyOrg
@@ -144,14 +143,7 @@ def person_reveal(request, pk):
     """Show the whole ID number and phone to a unit admin or above, and log that it was seen."""
     person = get_visible_or_404(request.user, Person.objects, pk=pk)
     require(request.user, person, "view_pii")
-    LogEntry.objects.log_create(
-        person,
-        force_log=True,
-        action=LogEntry.Action.ACCESS,
-        actor=request.user,
-        remote_addr=request.META.get("REMOTE_ADDR"),
-        additional_data={"note": "查看完整身份证号和手机号", "fields": ["id_number", "phone"]},
-    )
+    log_read(request, person, "查看完整身份证号和手机号", ["id_number", "phone"])
     return render(request, "people/_pii.html", {"id_number": person.get_id_number(), "phone": person.get_phone()})
 
 

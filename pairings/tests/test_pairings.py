@@ -185,3 +185,29 @@ class PairingTest(ActivityTestCase):
             self.client.get(reverse("pairings:commitment-edit", args=[pairing.pk, commitment.pk])).status_code, 403
         )
         self.assertEqual(timezone.localdate(), datetime.date(2024, 6, 1))
+
+
+@time_machine.travel(TODAY, tick=False)
+class RenewalTest(ActivityTestCase):
+    def test_a_renewal_copies_the_pairing_from_the_day_after_it_ends(self):
+        self.login("unit_admin")
+        old = Pairing.objects.create(
+            title="三年共建", category=PairingCategory.objects.get(name="院校共建"), lead_org=self.org_a,
+            starts_on=datetime.date(2021, 6, 1), ends_on=datetime.date(2024, 5, 31),
+        )  # fmt: skip
+        PairingMember.objects.create(pairing=old, org=self.org_a, org_path=self.org_a.path, is_lead=True,
+                                     joined_on=old.starts_on, accepted_at=timezone.now())  # fmt: skip
+        PairingMember.objects.create(pairing=old, org=self.org_b, org_path=self.org_b.path,
+                                     joined_on=old.starts_on, accepted_at=timezone.now())  # fmt: skip
+        form = self.client.get(reverse("pairings:create") + f"?renew={old.pk}")
+        self.assertContains(form, 'value="2024-06-01"')
+        self.assertContains(form, "中共乙市人民医院委员会")  # the partner, shown in its search box
+        data = {"title": "三年共建（续签）", "category": old.category_id, "mode": "1+1", "lead_org": self.org_a.pk,
+                "signed_on": "", "plaque_on": "", "starts_on": "2024-06-01", "ends_on": "2027-05-31", "plan": "",
+                "outcomes": "", "renewal_of": old.pk, "partner_0": self.org_b.pk}  # fmt: skip
+        self.client.post(reverse("pairings:create"), data)
+        renewal = Pairing.objects.get(title="三年共建（续签）")
+        self.assertEqual(renewal.renewal_of, old)
+        self.assertEqual(renewal.status, Status.PENDING)  # hospital B accepts again
+        self.login("outsider")
+        self.assertEqual(self.client.get(reverse("pairings:create") + f"?renew={old.pk}").status_code, 403)
