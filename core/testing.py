@@ -35,6 +35,27 @@ def make_person(name, org, status=PartyStatus.FORMAL, institution=None, **extra)
     return person
 
 
+REFERENCE_DATA = [
+    "activities.migrations.0002_default_kinds_and_rules",
+    "pairings.migrations.0002_default_categories",
+]
+
+
+def ensure_reference_data() -> None:
+    """The rows data migrations load (activity kinds, rules, categories): a transactional test's flush empties
+    them, so browser tests put them back before building the cast."""
+    import importlib
+
+    from django.apps import apps
+
+    from activities.models import ActivityKind
+
+    if ActivityKind.objects.exists():
+        return
+    for name in REFERENCE_DATA:
+        importlib.import_module(name).load(apps, None)
+
+
 class Cast:
     """The records and users of the test world; built once per test class (or per browser test)."""
 

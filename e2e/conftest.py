@@ -42,8 +42,9 @@ def browser():
 
 @pytest.fixture
 def cast(transactional_db):
-    from core.testing import Cast
+    from core.testing import Cast, ensure_reference_data
 
+    ensure_reference_data()
     return Cast()
 
 
