@@ -6,7 +6,7 @@ from core.widgets import LookupWidget
 from orgs.forms import DATE, OrgChoiceField, org_lookup, scoped_orgs
 from orgs.models import OrgKind, PartyOrg
 
-from .models import Commitment, Pairing, PairingCategory
+from .models import Commitment, Need, Pairing, PairingCategory, Project, Resource
 
 PARTNER_SLOTS = 6
 
@@ -94,3 +94,41 @@ class CommitmentForm(forms.ModelForm):
         if value is not None and not 0 <= value <= 100:
             raise forms.ValidationError("进度应在0到100之间")
         return value
+
+
+class ListItemForm(forms.ModelForm):
+    """A need or a resource, entered for a side the user administers."""
+
+    def __init__(self, *args, pairing, sides, **kwargs):
+        super().__init__(*args, **kwargs)
+        from activities.models import LinkHeading
+
+        self.fields["member"].queryset = pairing.members.filter(pk__in=[m.pk for m in sides])
+        self.fields["member"].label_from_instance = lambda m: m.org.name
+        self.fields["heading"].queryset = LinkHeading.objects.filter(is_active=True)
+
+
+class NeedForm(ListItemForm):
+    class Meta:
+        model = Need
+        fields = ["member", "heading", "title", "detail", "status"]
+
+
+class ResourceForm(ListItemForm):
+    class Meta:
+        model = Resource
+        fields = ["member", "heading", "title", "detail", "capacity"]
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["need", "resource", "title", "owners", "starts_on", "due_on", "progress", "status"]
+        widgets = {"starts_on": DATE, "due_on": DATE, "progress": forms.NumberInput(attrs={"min": 0, "max": 100})}
+
+    def __init__(self, *args, pairing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["need"].queryset = Need.objects.filter(pairing=pairing).select_related("member__org")
+        self.fields["resource"].queryset = Resource.objects.filter(pairing=pairing).select_related("member__org")
+        self.fields["need"].label_from_instance = lambda n: f"{n.member.org.name}：{n.title}"
+        self.fields["resource"].label_from_instance = lambda r: f"{r.member.org.name}：{r.title}"

@@ -73,8 +73,9 @@ class Pairing(models.Model):
     agreement = models.FileField("共建协议", upload_to="pairings/", blank=True)
     last_joint_on = models.DateField("最近联合活动", null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
-        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
-    )
+        "auth.User", verbose_name="发起人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        editable=False,
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -189,5 +190,91 @@ class Commitment(models.Model):
         return self.content
 
     def clean(self):
+        if self.progress > 100:
+            raise ValidationError({"progress": "进度应在0到100之间"})
+
+
+class ListStatus(models.TextChoices):
+    OPEN = "open", "待对接"
+    SERVED = "served", "已对接"
+    CLOSED = "closed", "已关闭"
+
+
+class ListItem(models.Model):
+    """Shared fields of the 需求清单 and 资源清单: a side's entry under a heading."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="+")
+    member = models.ForeignKey(PairingMember, verbose_name="提出方", on_delete=models.CASCADE, related_name="+")
+    heading = models.ForeignKey(
+        "activities.LinkHeading", verbose_name="类别", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    title = models.CharField("名称", max_length=80, help_text="如 精神心理专科技术支持、护理人员培训")
+    detail = models.CharField("说明", max_length=300, blank=True)
+    title_norm = models.CharField(max_length=80, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        from core.text import normalise
+
+        self.title_norm = normalise(self.title)
+        super().save(*args, **kwargs)
+
+
+class Need(ListItem):
+    """需求清单: what a side asks for."""
+
+    status = models.CharField("状态", max_length=8, choices=ListStatus.choices, default=ListStatus.OPEN)
+
+    class Meta(ListItem.Meta):
+        verbose_name = "需求"
+        verbose_name_plural = "需求清单"
+
+
+class Resource(ListItem):
+    """资源清单: what a side can offer."""
+
+    capacity = models.CharField("可提供", max_length=80, blank=True, help_text="如 每月2次、每年培训20人")
+
+    class Meta(ListItem.Meta):
+        verbose_name = "资源"
+        verbose_name_plural = "资源清单"
+
+
+class Project(models.Model):
+    """项目清单: a need served by a resource, with owners and dates."""
+
+    pairing = models.ForeignKey(Pairing, on_delete=models.CASCADE, related_name="projects")
+    need = models.ForeignKey(Need, verbose_name="需求", on_delete=models.PROTECT, related_name="projects")
+    resource = models.ForeignKey(Resource, verbose_name="资源", on_delete=models.PROTECT, related_name="projects")
+    title = models.CharField("项目名称", max_length=120)
+    owners = models.CharField("负责人", max_length=120, blank=True)
+    starts_on = models.DateField("开始日期", null=True, blank=True)
+    due_on = models.DateField("完成期限", null=True, blank=True)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    status = models.CharField("状态", max_length=10, choices=CommitmentStatus.choices, default=CommitmentStatus.PLANNED)
+
+    class Meta:
+        verbose_name = "共建项目"
+        verbose_name_plural = "项目清单"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        if self.need_id and self.resource_id:
+            if self.need.pairing_id != self.pairing_id or self.resource.pairing_id != self.pairing_id:
+                raise ValidationError("需求和资源须属于同一共建关系")
+            if self.need.member_id == self.resource.member_id:
+                raise ValidationError("资源应由需求方以外的共建单位提供")
+        if self.starts_on and self.due_on and self.due_on < self.starts_on:
+            raise ValidationError({"due_on": "完成期限不能早于开始日期"})
         if self.progress > 100:
             raise ValidationError({"progress": "进度应在0到100之间"})

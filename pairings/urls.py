@@ -16,5 +16,11 @@ urlpatterns = [
     path("<int:pk>/members/<int:member_pk>/accept/", views.member_accept, name="member-accept"),
     path("<int:pk>/members/<int:member_pk>/leave/", views.member_leave, name="member-leave"),
     path("<int:pk>/commitments/new/", views.commitment_form, name="commitment-create"),
+    path("<int:pk>/needs/new/", views.list_item_form, {"kind": "need"}, name="need-create"),
+    path("<int:pk>/needs/<int:item_pk>/edit/", views.list_item_form, {"kind": "need"}, name="need-edit"),
+    path("<int:pk>/resources/new/", views.list_item_form, {"kind": "resource"}, name="resource-create"),
+    path("<int:pk>/resources/<int:item_pk>/edit/", views.list_item_form, {"kind": "resource"}, name="resource-edit"),
+    path("<int:pk>/projects/new/", views.project_form, name="project-create"),
+    path("<int:pk>/projects/<int:project_pk>/edit/", views.project_form, name="project-edit"),
     path("<int:pk>/commitments/<int:commitment_pk>/edit/", views.commitment_form, name="commitment-edit"),
 ]

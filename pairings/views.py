@@ -21,10 +21,19 @@ from core.export import xlsx_response
 from core.history import history_for
 from core.paging import count_response, keyset_page
 
+from . import matching, services
 from . import network as network_module
-from . import services
-from .forms import CommitmentForm, LeaveForm, PairingForm, PartnerForm, partner_orgs
-from .models import Pairing, PairingCategory, PairingMember, Status
+from .forms import (
+    CommitmentForm,
+    LeaveForm,
+    NeedForm,
+    PairingForm,
+    PartnerForm,
+    ProjectForm,
+    ResourceForm,
+    partner_orgs,
+)
+from .models import ListStatus, Need, Pairing, PairingCategory, PairingMember, Resource, Status
 
 ORDERING = ("-id",)
 
@@ -152,6 +161,11 @@ def pairing_detail(request, pk):
         "can_change": can_change,
         "dormant": pairing.is_dormant(services.dormant_days(), timezone.localdate()),
         "dormant_days": services.dormant_days(),
+        "needs": Need.objects.filter(pairing=pairing).select_related("member__org", "heading"),
+        "resources": Resource.objects.filter(pairing=pairing).select_related("member__org", "heading"),
+        "projects": pairing.projects.select_related("need__member__org", "resource__member__org"),
+        "suggestions": matching.suggestions(pairing),
+        "may_list": pairing.status == Status.ACTIVE and bool(acting_sides(request.user, pairing)),
         "history": history_for(pairing) if can_change else [],
     }
     return render(request, "pairings/pairing_detail.html", context)
@@ -238,6 +252,58 @@ def commitment_form(request, pk, commitment_pk=None):
         messages.success(request, "已保存共建承诺")
         return redirect("pairings:detail", pk)
     return render(request, "pairings/simple_form.html", {"form": form, "pairing": pairing, "title": "共建承诺"})
+
+
+def acting_sides(user, pairing: Pairing) -> list[PairingMember]:
+    """The current, accepted sides of a pairing this user administers."""
+    sides = pairing.members.filter(left_on__isnull=True, accepted_at__isnull=False).select_related("org")
+    return [m for m in sides if services.may_act_for(user, m.org_path)]
+
+
+@login_required
+def list_item_form(request, pk, kind, item_pk=None):
+    """A need (需求清单) or a resource (资源清单) of a side the user administers."""
+    model, form_class, title = {"need": (Need, NeedForm, "需求"), "resource": (Resource, ResourceForm, "资源")}[kind]
+    pairing = get_visible_or_404(request.user, Pairing.objects, pk=pk)
+    if pairing.status != Status.ACTIVE:
+        raise PermissionDenied("共建关系生效后才能登记需求和资源")
+    sides = acting_sides(request.user, pairing)
+    item = None
+    if item_pk is not None:
+        item = model.objects.filter(pairing=pairing, pk=item_pk).first()
+        if item is None or item.member_id not in {m.pk for m in sides}:
+            raise PermissionDenied(f"只能修改本单位提出的{title}")
+    if not sides:
+        raise PermissionDenied(f"只有共建单位的管理员可以登记{title}")
+    form = form_class(request.POST or None, instance=item, pairing=pairing, sides=sides)
+    form.instance.pairing = pairing
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"已保存{title}：{form.instance.title}")
+        return redirect("pairings:detail", pk)
+    return render(request, "pairings/simple_form.html", {"form": form, "pairing": pairing, "title": f"登记{title}"})
+
+
+@login_required
+def project_form(request, pk, project_pk=None):
+    """A project matches a need to a resource; the lead side or either side concerned writes it."""
+    pairing = get_visible_or_404(request.user, Pairing.objects, pk=pk)
+    project = pairing.projects.filter(pk=project_pk).first() if project_pk else None
+    if project_pk and project is None:
+        raise PermissionDenied("项目不存在")
+    initial = {k: request.GET[k] for k in ("need", "resource") if request.GET.get(k, "").isdigit()}
+    form = ProjectForm(request.POST or None, instance=project, pairing=pairing, initial=initial)
+    form.instance.pairing = pairing
+    if request.method == "POST" and form.is_valid():
+        sides = {form.instance.need.member.org_path, form.instance.resource.member.org_path}
+        if not (can(request.user, pairing, "change") or any(services.may_act_for(request.user, p) for p in sides)):
+            raise PermissionDenied("只有牵头方或需求、资源所属单位的管理员可以立项")
+        with transaction.atomic():
+            form.save()
+            Need.objects.filter(pk=form.instance.need_id).update(status=ListStatus.SERVED)
+        messages.success(request, f"已保存项目：{form.instance.title}")
+        return redirect("pairings:detail", pk)
+    return render(request, "pairings/simple_form.html", {"form": form, "pairing": pairing, "title": "共建项目"})
 
 
 @login_required

@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('last_joint_on', models.DateField(blank=True, editable=False, null=True, verbose_name='最近联合活动')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
                 ('lead_org', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='led_pairings', to='orgs.partyorg', verbose_name='牵头党组织')),
                 ('renewal_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='renewals', to='pairings.pairing', verbose_name='续签自')),
                 ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='pairings.pairingcategory', verbose_name='类别')),
