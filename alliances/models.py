@@ -221,3 +221,31 @@ class ReferralEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class ReferralTally(models.Model):
+    """Monthly referral counts imported from a unit's HIS (its referrals are not registered one by one here)."""
+
+    alliance = models.ForeignKey(Alliance, verbose_name="医联体", on_delete=models.CASCADE, related_name="tallies")
+    from_institution = models.ForeignKey(
+        "orgs.Institution", verbose_name="转出单位", on_delete=models.PROTECT, related_name="+"
+    )
+    to_institution = models.ForeignKey(
+        "orgs.Institution", verbose_name="接收单位", on_delete=models.PROTECT, related_name="+"
+    )
+    org_path = PathField()  # the sending side, which reports the figure
+    month = models.DateField("月份", help_text="当月1日")
+    direction = models.CharField("方向", max_length=4, choices=Direction.choices)
+    count = models.PositiveIntegerField("人次")
+
+    objects = ScopedQuerySet.as_manager()
+    access_roles = {"view": Role.SECRETARY, "change": Role.SECRETARY}
+
+    class Meta:
+        verbose_name = "转诊人次（导入）"
+        verbose_name_plural = "转诊人次（导入）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alliance", "from_institution", "to_institution", "month", "direction"], name="tally_once"
+            )
+        ]

@@ -144,3 +144,22 @@ def stats(referrals) -> dict:
         "total": sum(counts.values()),
         "median_answer_minutes": round(statistics.median(answered)) if answered else None,
     }
+
+
+def tally_totals(alliance) -> dict:
+    """Imported monthly counts (units whose referrals live in their HIS): totals by direction, last 12 months."""
+    from django.db.models import Sum
+
+    from .models import ReferralTally
+
+    since = (timezone.localdate().replace(day=1) - datetime.timedelta(days=365)).replace(day=1)
+    rows = (
+        ReferralTally.objects.filter(alliance=alliance).values_list("direction").annotate(total=Sum("count")).order_by()
+    )
+    recent = (
+        ReferralTally.objects.filter(alliance=alliance, month__gte=since)
+        .values_list("direction")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    return {"all": dict(rows), "recent": dict(recent)}

@@ -67,6 +67,7 @@ def alliance_detail(request, pk):
         "alliance": alliance,
         "members": alliance.members.select_related("institution").order_by("role", "joined_on"),
         "stats": services.stats(referrals),
+        "tallies": services.tally_totals(alliance),
         "recent": referrals.select_related("from_institution", "to_institution").order_by("-id")[:20],
         "can_change": can(request.user, alliance, "change"),
         "labels": dict(ReferralStatus.choices),

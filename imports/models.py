@@ -10,6 +10,7 @@ class ImportKind(models.TextChoices):
     PEOPLE = "people", "人员"
     MEMBERSHIPS = "memberships", "组织关系"
     POSITIONS = "positions", "职务"
+    REFERRAL_COUNTS = "referral_counts", "转诊人次（医联体）"
 
 
 class ImportStatus(models.TextChoices):

@@ -7,6 +7,8 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.utils import timezone
 
+from alliances.imports import ReferralTallyImport
+
 from .base import Plan
 from .models import ImportJob, ImportKind, ImportStatus
 from .people_import import PeopleImport
@@ -19,6 +21,7 @@ KINDS = {
     ImportKind.PEOPLE: PeopleImport,
     ImportKind.MEMBERSHIPS: MembershipImport,
     ImportKind.POSITIONS: PositionImport,
+    ImportKind.REFERRAL_COUNTS: ReferralTallyImport,
 }
 BACKGROUND_ROWS = 5000  # bigger files are written in a background thread, with a progress bar
 

@@ -22,6 +22,7 @@ MIN_ROLE = {
     ImportKind.PEOPLE: Role.SECRETARY,
     ImportKind.MEMBERSHIPS: Role.SECRETARY,
     ImportKind.POSITIONS: Role.SECRETARY,
+    ImportKind.REFERRAL_COUNTS: Role.SECRETARY,
 }
 
 

@@ -4,6 +4,7 @@ import io
 import time_machine
 from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -139,3 +140,66 @@ class AllianceTest(CastTestCase):
         page = self.client.get(reverse("alliances:detail", args=[self.alliance.pk]))
         self.assertContains(page, "转诊总数</dt><dd>1")
         self.assertContains(page, "接收 1")
+
+
+class ReferralTallyImportTest(CastTestCase):
+    def setUp(self):
+        self.alliance = Alliance.objects.create(
+            name="甲院医共体", kind="county", lead=self.hospital_a, starts_on=datetime.date(2024, 1, 1)
+        )
+        for institution, role in ((self.hospital_a, "lead"), (self.hospital_b, "member")):
+            AllianceMember.objects.create(
+                alliance=self.alliance, institution=institution, org_path=institution.org_path, role=role,
+                joined_on=datetime.date(2024, 1, 1),
+            )  # fmt: skip
+
+    def upload(self, rows, user="unit_admin"):
+        from openpyxl import Workbook
+
+        from imports.models import ImportJob
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(["医联体", "转出单位", "接收单位", "月份", "方向", "人次"])
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        self.login(user)
+        upload = SimpleUploadedFile("referrals.xlsx", buffer.getvalue())
+        self.client.post(reverse("imports:start"), {"kind": "referral_counts", "file": upload})
+        return ImportJob.objects.order_by("-pk").first()
+
+    def test_counts_import_and_reimport_updates(self):
+        from alliances.models import ReferralTally
+        from imports.models import ImportStatus
+
+        job = self.upload([["甲院医共体", "甲市博爱医院", "乙市人民医院", "2024-07", "下转", 12],
+                           ["甲院医共体", "甲市博爱医院", "乙市人民医院", datetime.date(2024, 8, 1), "下转", 9]])  # fmt: skip
+        self.assertEqual((job.status, job.summary), (ImportStatus.READY, {"to_create": 2, "to_update": 0}))
+        self.client.post(reverse("imports:confirm", args=[job.pk]))
+        self.assertEqual(ReferralTally.objects.count(), 2)
+        job = self.upload([["甲院医共体", "甲市博爱医院", "乙市人民医院", "2024年7月", "下转", 15]])
+        self.assertEqual(job.summary, {"to_create": 0, "to_update": 1})
+        self.client.post(reverse("imports:confirm", args=[job.pk]))
+        self.assertEqual(ReferralTally.objects.get(month=datetime.date(2024, 7, 1)).count, 15)
+        page = self.client.get(reverse("alliances:detail", args=[self.alliance.pk]))
+        self.assertContains(page, "24")  # 15 + 9 imported down-referrals
+
+    def test_row_errors_and_nothing_written(self):
+        from alliances.models import ReferralTally
+        from imports.models import ImportStatus
+
+        job = self.upload([["甲院医共体", "甲市博爱医院", "乙市人民医院", "2024-07", "下转", 3],
+                           ["甲院医共体", "甲市博爱医院", "丁市医院", "2024-07", "上转", 1],
+                           ["甲院医共体", "甲市博爱医院", "乙市人民医院", "2024-13", "上转", 1],
+                           ["甲院医共体", "甲市博爱医院", "乙市人民医院", "2024-07", "下转", "很多"]])  # fmt: skip
+        self.assertEqual(job.status, ImportStatus.INVALID)
+        reasons = {(e["row"], e["reason"]) for e in job.errors}
+        self.assertIn((3, "不是“甲院医共体”的成员单位"), reasons)
+        self.assertIn((4, "月份格式应为 2024-07"), reasons)
+        self.assertIn((5, "人次应为非负整数"), reasons)
+        self.assertFalse(ReferralTally.objects.exists())
+        # the receiving side cannot report the sending side's figure
+        job = self.upload([["甲院医共体", "甲市博爱医院", "乙市人民医院", "2024-07", "下转", 3]], user="outsider")
+        self.assertEqual(job.status, ImportStatus.INVALID)
