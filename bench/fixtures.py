@@ -114,8 +114,11 @@ def info():
 
     from activities.checkin import make_token
     from activities.models import Activity
+    from pairings.models import Pairing
 
     checkin = Activity.objects.get(title=CHECKIN)
+    pairing = Pairing.objects.filter(mode="1+N", title__startswith="模拟共建").order_by("id").first()
+    region = city.institution.region_code[:4] if city.institution_id else "4402"
     ledger_branch = PartyOrg.objects.get(name=LEDGER_BRANCH)
     busy_person = member.person.pk
     print(
@@ -133,6 +136,8 @@ def info():
                 "ledger_year": timezone.localdate().year - 1,
                 "sector": root().pk,
                 "busy_person": busy_person,
+                "pairing": pairing.pk if pairing else None,
+                "region": region,
             }
         )
     )

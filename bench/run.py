@@ -44,6 +44,8 @@ def build(engine: str, env: dict, scale: str, workdir: Path) -> None:
     marker = workdir / f"built-{engine}-{scale}"
     if marker.exists():
         manage(env, "migrate", "-v0")  # a cached database follows the schema of the code being measured
+        manage(env, "generate_cooperation", "--scale", scale, "--if-missing")  # data added after it was built
+        subprocess.run([PYTHON, str(ROOT / "bench" / "fixtures.py")], cwd=ROOT, env=env, check=True)
         return
     if engine == "postgresql":
         db = f"gongjian_bench_{scale}"
@@ -129,6 +131,10 @@ def measure_pages(engine: str, env: dict, scale: str, n: int) -> list[dict]:
             ("person attendance history", f"/activities/person/{info['busy_person']}/", session),
             ("QR check-in (POST; first writes, then replays)", "/activities/checkin/",
              {"Cookie": f"sessionid={info['member_session']}"}, f"t={quote(info['checkin_token'])}"),
+            ("pairing page (1+N, with joint activities)", f"/pairings/{info['pairing']}/", session),
+            ("co-construction network of a city (JSON)", f"/pairings/network/data/?region={info['region']}", session),
+            ("sector co-construction statistics", "/pairings/network/", session),
+            ("referral list (50 rows)", "/alliances/referrals/", session),
             ("yearly ledger .docx (50 members, ~60 meetings)",
              f"/activities/org/{info['ledger_branch']}/ledger/{info['ledger_year']}/?format=docx", session),
         ]  # fmt: skip

@@ -143,6 +143,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = 20 * 1024 * 1024
 PHOTO_MAX_BYTES = 20 * 1024 * 1024
 PHOTO_MAX_PIXELS = 60_000_000  # larger images are refused as decompression bombs
+# Sector figures (co-construction statistics, dashboards) are recomputed at most this often.
+STATS_CACHE_SECONDS = int(os.environ.get("STATS_CACHE_SECONDS", "600"))
 # A check-in QR code is valid this many seconds; the meeting screen shows a fresh one every 20 s.
 CHECKIN_TOKEN_SECONDS = int(os.environ.get("CHECKIN_TOKEN_SECONDS", "90"))
 

@@ -3,7 +3,7 @@
 A resource scores for a need when their normalised titles share character bigrams, more under the same heading (Chinese titles have no spaces: 精神心理专科技术支持 and 精神心理科专家支持 share 精神, 神心 …).
 """
 
-from .models import ListStatus, Need, Pairing, Resource
+from .models import ListStatus, Need, Resource
 
 
 def bigrams(text: str) -> set[str]:
@@ -19,16 +19,10 @@ def score(need: Need, resource: Resource) -> float:
     return round(overlap + same_heading, 2)
 
 
-def suggestions(pairing: Pairing, limit: int = 3) -> list[tuple[Need, list[tuple[Resource, float]]]]:
-    """For each open need without a project: the best resources other sides offer (score > 0)."""
-    needs = [
-        n
-        for n in Need.objects.filter(pairing=pairing, status=ListStatus.OPEN).select_related("member__org")
-        if not n.projects.exists()
-    ]
-    resources = list(Resource.objects.filter(pairing=pairing).select_related("member__org"))
+def suggestions(needs: list[Need], resources: list[Resource], limit: int = 3):
+    """For each open need (a served need has its project): the best resources other sides offer (score > 0)."""
     result = []
-    for need in needs:
+    for need in (n for n in needs if n.status == ListStatus.OPEN):
         ranked = sorted(
             ((r, score(need, r)) for r in resources if r.member_id != need.member_id),
             key=lambda pair: -pair[1],

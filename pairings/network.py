@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from activities.models import Activity
 from alliances.models import Alliance, AllianceMember, Direction, Referral
+from core.access import Role
 from orgs.models import Institution, Ownership
 
 from . import services
@@ -77,6 +78,26 @@ def graph(user, category: str = "", region: str = "") -> dict:
         "categories": list(categories),
         "capped": len(pairing_ids) >= MAX_EDGES,
     }
+
+
+def cached_statistics(user, region: str = "") -> dict:
+    """The figures, computed at most every STATS_CACHE_SECONDS per scope (they count whole tables: a province
+    has 10k pairings and a million referrals); the page says when they were computed."""
+    import hashlib
+
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from core.access import granted_roots
+
+    scope = "*" if user.is_superuser else ",".join(granted_roots(user, Role.PARTNER))
+    key = "coop-stats:" + hashlib.sha256(f"{scope}|{region}".encode()).hexdigest()[:32]
+    stats = cache.get(key)
+    if stats is None:
+        stats = statistics(user, region)
+        stats["computed_at"] = timezone.now()
+        cache.set(key, stats, settings.STATS_CACHE_SECONDS)
+    return stats
 
 
 def statistics(user, region: str = "") -> dict:

@@ -4,6 +4,7 @@ and the pairing page with its timeline of joint activities and their outcomes.""
 import datetime
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -134,12 +135,15 @@ def renewal_initial(request) -> dict:
 @login_required
 def pairing_detail(request, pk):
     pairing = get_visible_or_404(request.user, Pairing.objects.select_related("category", "lead_org"), pk=pk)
-    members = list(pairing.members.select_related("org", "institution").order_by("-is_lead", "joined_on", "id"))
+    members = list(
+        pairing.members.select_related("org").only("org__name", *MEMBER_FIELDS).order_by("-is_lead", "joined_on", "id")
+    )
     for member in members:
-        member.may_accept = member.is_pending and services.may_act_for(request.user, member.org_path)
+        member.may_act = services.may_act_for(request.user, member.org_path)
+        member.may_accept = member.is_pending and member.may_act
     activities = list(
         Activity.objects.filter(pairing=pairing, is_cancelled=False)
-        .select_related("kind", "lead_org")
+        .values("id", "title", "starts_at", "kind__name", "lead_org__name")
         .order_by("-starts_at")[:200]
     )
     outcomes = (
@@ -151,7 +155,10 @@ def pairing_detail(request, pk):
     commitments = defaultdict(list)
     for c in pairing.commitments.select_related("heading", "owner__org"):
         commitments[c.heading.name].append(c)
+    needs = list(Need.objects.filter(pairing=pairing).select_related("member__org"))
+    resources = list(Resource.objects.filter(pairing=pairing).select_related("member__org"))
     can_change = can(request.user, pairing, "change")
+    days = services.dormant_days()
     context = {
         "pairing": pairing,
         "members": members,
@@ -159,16 +166,20 @@ def pairing_detail(request, pk):
         "outcomes": outcomes,
         "commitments": dict(commitments),
         "can_change": can_change,
-        "dormant": pairing.is_dormant(services.dormant_days(), timezone.localdate()),
-        "dormant_days": services.dormant_days(),
-        "needs": Need.objects.filter(pairing=pairing).select_related("member__org", "heading"),
-        "resources": Resource.objects.filter(pairing=pairing).select_related("member__org", "heading"),
-        "projects": pairing.projects.select_related("need__member__org", "resource__member__org"),
-        "suggestions": matching.suggestions(pairing),
-        "may_list": pairing.status == Status.ACTIVE and bool(acting_sides(request.user, pairing)),
+        "dormant": pairing.is_dormant(days, timezone.localdate()),
+        "dormant_days": days,
+        "needs": needs,
+        "resources": resources,
+        "projects": pairing.projects.select_related("need__member__org", "resource__member__org") if needs else [],
+        "suggestions": matching.suggestions(needs, resources),
+        "may_list": pairing.status == Status.ACTIVE
+        and any(m.may_act and not m.is_pending and not m.left_on for m in members),
         "history": history_for(pairing) if can_change else [],
     }
     return render(request, "pairings/pairing_detail.html", context)
+
+
+MEMBER_FIELDS = ("pairing_id", "org_id", "org_path", "is_lead", "joined_on", "left_on", "accepted_at")
 
 
 def pairing_for_change(request, pk) -> Pairing:
@@ -333,10 +344,11 @@ def network(request):
         raise PermissionDenied("只有支部书记及以上角色可以查看共建网络")
     region = request.GET.get("region", "")
     context = {
-        "stats": network_module.statistics(request.user, region),
+        "stats": network_module.cached_statistics(request.user, region),
         "categories": PairingCategory.objects.values_list("id", "name"),
         "regions": network_module.region_choices(request.user),
         "data_url": reverse("pairings:network-data") + "?" + request.GET.urlencode(),
+        "stats_minutes": settings.STATS_CACHE_SECONDS // 60,
     }
     return render(request, "pairings/network.html", context)
 

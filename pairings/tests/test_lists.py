@@ -46,7 +46,7 @@ class ThreeListsTest(ActivityTestCase):
         resource = Resource.objects.get(title="精神心理科专家坐诊")
         from pairings.matching import suggestions
 
-        ranked = dict(suggestions(self.pairing))[need]
+        ranked = dict(suggestions(list(Need.objects.all()), list(Resource.objects.all())))[need]
         self.assertEqual(ranked[0][0], resource)
         self.login("unit_admin")
         data = {"need": need.pk, "resource": resource.pk, "title": "专家坐诊项目", "owners": "何婉婷",

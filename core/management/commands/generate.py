@@ -11,6 +11,7 @@ from activities.synthetic import all_branches, generate_activities
 from core.synthetic import GRADES, Builder, bulk_institutions, bulk_orgs, committee_positions, save_people
 from orgs import services
 from orgs.models import Institution, OrgKind, PartyOrg
+from pairings import synthetic as synthetic_cooperation
 from people.models import PartyStatus, Position
 
 # months of organisational life generated for every branch
@@ -118,10 +119,13 @@ class Command(BaseCommand):
                 count, rows = generate_activities(all_branches(root), months, seed=seed)
                 totals["activities"], totals["attendance"] = count, rows
                 compliance.rebuild_all()
+            made = synthetic_cooperation.generate_cooperation(root, *synthetic_cooperation.SCALES[scale])
+            totals["pairings"], totals["referrals"] = made["pairings"], made["referrals"]
         self.stdout.write(
             self.style.SUCCESS(
                 f"完成：{totals['orgs']} 个党组织，{totals['people']} 人，{totals.get('activities', 0)} 次活动，"
-                f"{totals.get('attendance', 0)} 条出勤，用时 {time.monotonic() - started:.1f} 秒"
+                f"{totals.get('attendance', 0)} 条出勤，{totals['pairings']} 个共建关系，{totals['referrals']} 条转诊，"
+                f"用时 {time.monotonic() - started:.1f} 秒"
             )
         )
 
