@@ -32,3 +32,6 @@ def test_a_pairing_is_proposed_accepted_and_drawn(page_as, live_server, cast):
     page.goto(live_server.url + "/pairings/network/")
     expect(page.locator("#network canvas")).to_be_visible()
     expect(page.locator("#network")).to_have_attribute("data-rendered", "2")
+    drawn = page.evaluate("echarts.getInstanceByDom(document.getElementById('network')).getOption().series[0]")
+    assert [n["name"] for n in drawn["data"]] == ["中共甲市博爱医院委员会", "中共乙市人民医院委员会"]
+    assert len(drawn["links"]) == 1

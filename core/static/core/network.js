@@ -15,7 +15,7 @@
       series: [{
         type: "graph", layout: "force", roam: true, draggable: true, categories: categories,
         label: {show: data.nodes.length <= 80, position: "right", fontSize: 11},
-        force: {repulsion: 120, edgeLength: [40, 120]},
+        force: {repulsion: data.nodes.length < 50 ? 400 : 120, edgeLength: data.nodes.length < 50 ? [80, 180] : [40, 120]},
         data: data.nodes.map(function (n) { return {id: n.id, name: n.name, value: n.value, category: nodeCategory[n.id], symbolSize: 8 + Math.min(n.value, 10) * 3}; }),
         links: data.links.map(function (l) { return {source: l.source, target: l.target, category: l.category, pending: l.pending, pairing: l.pairing, lineStyle: {type: l.pending ? "dashed" : "solid"}}; })
       }]
