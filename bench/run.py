@@ -132,7 +132,7 @@ def measure_pages(engine: str, env: dict, scale: str, n: int) -> list[dict]:
             ("QR check-in (POST; first writes, then replays)", "/activities/checkin/",
              {"Cookie": f"sessionid={info['member_session']}"}, f"t={quote(info['checkin_token'])}"),
             ("pairing page (1+N, with joint activities)", f"/pairings/{info['pairing']}/", session),
-            ("co-construction network of a city (JSON)", f"/pairings/network/data/?region={info['region']}", session),
+            ("co-construction network of a city (JSON)", f"/pairings/network/data/?org={info['city']}", session),
             ("sector co-construction statistics", "/pairings/network/", session),
             ("referral list (50 rows)", "/alliances/referrals/", session),
             ("yearly ledger .docx (50 members, ~60 meetings)",

@@ -21,8 +21,14 @@ from .models import Pairing, PairingMember, Status
 MAX_EDGES = 1500
 
 
-def scoped_pairings(user, category: str = "", region: str = ""):
-    qs = Pairing.objects.visible_to(user).exclude(status=Status.ENDED)
+def scoped_pairings(user, category: str = "", region: str = "", org=None):
+    """Live pairings the user sees; with `org` (an organisation the user may view), those led in its subtree —
+    one index range, no visibility OR."""
+    if org is not None:
+        qs = Pairing.objects.filter(org_path__gte=org.path, org_path__lt=org.path + "~")
+    else:
+        qs = Pairing.objects.visible_to(user)
+    qs = qs.exclude(status=Status.ENDED)
     if category.isdigit():
         qs = qs.filter(category_id=int(category))
     if region.isdigit():
@@ -30,9 +36,10 @@ def scoped_pairings(user, category: str = "", region: str = ""):
     return qs
 
 
-def graph(user, category: str = "", region: str = "") -> dict:
+def graph(user, category: str = "", region: str = "", org=None) -> dict:
     """ECharts graph data: nodes (party organisations and units) and links (pairings, alliances)."""
-    pairing_ids = list(scoped_pairings(user, category, region).order_by("-id").values_list("id", flat=True)[:MAX_EDGES])
+    pairings = scoped_pairings(user, category, region, org)
+    pairing_ids = list(pairings.order_by("-id").values_list("id", flat=True)[:MAX_EDGES])
     members = PairingMember.objects.filter(pairing_id__in=pairing_ids, left_on__isnull=True).values_list(
         "pairing_id", "org_id", "org__name", "is_lead", "pairing__category__name", "pairing__status"
     )
@@ -50,6 +57,8 @@ def graph(user, category: str = "", region: str = "") -> dict:
                               "pairing": pairing_id})  # fmt: skip
     if not category:
         alliance_qs = Alliance.objects.visible_to(user)
+        if org is not None:
+            alliance_qs = Alliance.objects.filter(org_path__gte=org.path, org_path__lt=org.path + "~")
         if region.isdigit():
             alliance_qs = alliance_qs.filter(lead__region_code__startswith=region)
         alliance_ids = list(alliance_qs.values_list("id", flat=True)[:300])
@@ -80,18 +89,39 @@ def graph(user, category: str = "", region: str = "") -> dict:
     }
 
 
-def cached_statistics(user, region: str = "") -> dict:
-    """The figures, computed at most every STATS_CACHE_SECONDS per scope (they count whole tables: a province
-    has 10k pairings and a million referrals); the page says when they were computed."""
+def scope_key(user, *parts) -> str:
     import hashlib
-
-    from django.conf import settings
-    from django.core.cache import cache
 
     from core.access import granted_roots
 
     scope = "*" if user.is_superuser else ",".join(granted_roots(user, Role.PARTNER))
-    key = "coop-stats:" + hashlib.sha256(f"{scope}|{region}".encode()).hexdigest()[:32]
+    return hashlib.sha256("|".join([scope, *map(str, parts)]).encode()).hexdigest()[:32]
+
+
+def cached_graph(user, category: str = "", region: str = "", org=None) -> bytes:
+    """The graph as JSON bytes, rebuilt at most every STATS_CACHE_SECONDS per scope and filter."""
+    import json
+
+    from django.conf import settings
+    from django.core.cache import cache
+
+    key = "coop-graph:" + scope_key(user, category, region, org.pk if org else "")
+    data = cache.get(key)
+    if data is None:
+        payload = graph(user, category, region, org)
+        payload["computed_at"] = timezone.localtime().strftime("%Y-%m-%d %H:%M")
+        data = json.dumps(payload, ensure_ascii=False).encode()
+        cache.set(key, data, settings.STATS_CACHE_SECONDS)
+    return data
+
+
+def cached_statistics(user, region: str = "") -> dict:
+    """The figures, computed at most every STATS_CACHE_SECONDS per scope (they count whole tables: a province
+    has 10k pairings and a million referrals); the page says when they were computed."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    key = "coop-stats:" + scope_key(user, region)
     stats = cache.get(key)
     if stats is None:
         stats = statistics(user, region)

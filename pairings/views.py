@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.http import JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from core.access import Role, can, get_visible_or_404, highest_role, object_to_e
 from core.export import xlsx_response
 from core.history import history_for
 from core.paging import count_response, keyset_page
+from orgs.models import PartyOrg
 
 from . import matching, services
 from . import network as network_module
@@ -357,5 +358,11 @@ def network(request):
 def network_data(request):
     if highest_role(request.user) < Role.SECRETARY:
         raise PermissionDenied("只有支部书记及以上角色可以查看共建网络")
-    data = network_module.graph(request.user, request.GET.get("category", ""), request.GET.get("region", ""))
-    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+    org = None
+    if request.GET.get("org", "").isdigit():
+        org = get_visible_or_404(request.user, PartyOrg.objects, pk=int(request.GET["org"]))
+        require(request.user, org, "view")
+    data = network_module.cached_graph(
+        request.user, request.GET.get("category", ""), request.GET.get("region", ""), org
+    )
+    return HttpResponse(data, content_type="application/json")

@@ -22,7 +22,9 @@
     });
     chart.on("click", function (p) { if (p.dataType === "edge" && p.data.pairing) location.href = "/pairings/" + p.data.pairing + "/"; });
     box.dataset.rendered = String(data.nodes.length);
-    if (data.capped) document.getElementById("network-note").textContent += "（仅显示最近的 1500 个共建关系）";
+    var note = document.getElementById("network-note");
+    note.textContent += "（关系图生成于 " + data.computed_at + "）";
+    if (data.capped) note.textContent += "（仅显示最近的 1500 个共建关系）";
   });
   window.addEventListener("resize", function () { chart.resize(); });
 })();
