@@ -10,9 +10,19 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Substr
 
 from core import crypto
-from core.access import PathField, Role, ScopedQuerySet, granted_roots, scope_q, visible_through
+from core.access import (
+    PathField,
+    Role,
+    ScopedQuerySet,
+    SidedQuerySet,
+    granted_roots,
+    role_at,
+    scope_q,
+    visible_through,
+)
 from core.validators import mask_id_number, normalise_id_number
 
 
@@ -25,7 +35,7 @@ class AllianceKind(models.TextChoices):
     TRUSTEESHIP = "trusteeship", "托管"
 
 
-class AllianceQuerySet(ScopedQuerySet):
+class AllianceQuerySet(SidedQuerySet):
     def also_visible(self, user, action: str) -> Q | None:
         if action != "view":
             return None
@@ -60,7 +70,8 @@ class Alliance(models.Model):
         return self.name
 
     def is_own_record_of(self, user) -> bool:
-        return Alliance.objects.visible_to(user).filter(pk=self.pk).exists()
+        paths = self.members.values_list("org_path", flat=True)
+        return any(role_at(user, path) >= self.access_roles["view"] for path in paths)
 
     def clean(self):
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
@@ -150,11 +161,14 @@ class ReferralQuerySet(ScopedQuerySet):
             return self.all()
         if not user.is_authenticated:
             return self.none()
-        paths = granted_roots(user, self.model.access_roles["view"])
-        q = Q(pk__in=[])
-        for path in paths:
-            q |= Q(org_path__startswith=path) | Q(to_path__startswith=path)
-        return self.filter(q)
+        qs, q = self, Q(pk__in=[])
+        for i, path in enumerate(granted_roots(user, self.model.access_roles["view"])):
+            # substr() = prefix, not LIKE: PostgreSQL turns a LIKE prefix on a C-collated column into index ranges
+            qs = qs.annotate(
+                **{f"_sent{i}": Substr("org_path", 1, len(path)), f"_got{i}": Substr("to_path", 1, len(path))}
+            )
+            q |= Q(**{f"_sent{i}": path}) | Q(**{f"_got{i}": path})
+        return qs.filter(q)
 
 
 class Referral(models.Model):

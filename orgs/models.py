@@ -256,6 +256,19 @@ class RuleSetting(models.Model):
     def __str__(self) -> str:
         return self.key
 
+    def save(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        super().save(*args, **kwargs)
+        cache.delete("rule-settings")  # orgs.rules.SETTINGS_CACHE_KEY
+
+    def delete(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        result = super().delete(*args, **kwargs)
+        cache.delete("rule-settings")
+        return result
+
 
 class WarningCode(models.TextChoices):
     FEW_FORMAL_MEMBERS = "few_formal", "正式党员不足3人"

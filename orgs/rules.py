@@ -34,9 +34,18 @@ LABELS = {
 }
 
 
+SETTINGS_CACHE_KEY = "rule-settings"
+
+
 def current_settings() -> dict:
-    values = dict(DEFAULTS)
-    values.update(dict(RuleSetting.objects.values_list("key", "value")))
+    """Defaults overlaid with the editable values; cached (shared by all workers), cleared when one is saved."""
+    from django.core.cache import cache
+
+    values = cache.get(SETTINGS_CACHE_KEY)
+    if values is None:
+        values = dict(DEFAULTS)
+        values.update(dict(RuleSetting.objects.values_list("key", "value")))
+        cache.set(SETTINGS_CACHE_KEY, values, 300)
     return values
 
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from core.access import PathField, Role, ScopedQuerySet, visible_through
+from core.access import PathField, Role, ScopedQuerySet, SidedQuerySet, role_at, visible_through
 
 
 class PairingCategory(models.Model):
@@ -42,7 +42,7 @@ class Status(models.TextChoices):
     ENDED = "ended", "已结束"
 
 
-class PairingQuerySet(ScopedQuerySet):
+class PairingQuerySet(SidedQuerySet):
     def also_visible(self, user, action: str) -> Q | None:
         """Every side of a pairing sees it: rows whose members (not only the lead) are in the user's scope."""
         if action != "view":
@@ -94,8 +94,9 @@ class Pairing(models.Model):
         return self.title
 
     def is_own_record_of(self, user) -> bool:
-        """Partners' sides may view (the gate's hook for a pairing led from outside their scope)."""
-        return Pairing.objects.visible_to(user).filter(pk=self.pk).exists()
+        """Every side may view, partner contacts included (the gate's hook for a pairing led from elsewhere)."""
+        paths = self.members.values_list("org_path", flat=True)
+        return any(role_at(user, path) >= self.access_roles["view"] for path in paths)
 
     def is_dormant(self, days: int, today: datetime.date) -> bool:
         if self.status != Status.ACTIVE:

@@ -152,6 +152,8 @@ def pairing_detail(request, pk):
         .values("label", "unit")
         .annotate(total=Sum("value"), times=Count("id"))
         .order_by("label")
+        if activities
+        else []
     )
     commitments = defaultdict(list)
     for c in pairing.commitments.select_related("heading", "owner__org"):
