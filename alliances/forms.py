@@ -70,3 +70,17 @@ class ReferralForm(forms.ModelForm):
         if data.get("alliance") and data.get("pairing"):
             raise forms.ValidationError("医联体和共建关系只能选择一个")
         return data
+
+
+class AllianceMemberForm(forms.Form):
+    institution = forms.ModelChoiceField(queryset=None, label="成员单位")
+    role = forms.ChoiceField(label="角色", choices=[("member", "成员单位"), ("entrusted", "受托管单位")])
+    joined_on = forms.DateField(label="加入日期", widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["institution"] = any_institution_field("成员单位", required=True)
+
+
+class MemberLeaveForm(forms.Form):
+    left_on = forms.DateField(label="退出日期", widget=DATE)

@@ -16,7 +16,7 @@ from core.paging import count_response, keyset_page
 from orgs.models import Institution
 
 from . import services
-from .forms import AllianceForm, ReferralForm
+from .forms import AllianceForm, AllianceMemberForm, MemberLeaveForm, ReferralForm
 from .models import Alliance, AllianceKind, AllianceMember, Direction, MemberRole, Referral, ReferralStatus
 
 ORDERING = ("-id",)
@@ -73,6 +73,51 @@ def alliance_detail(request, pk):
         "labels": dict(ReferralStatus.choices),
     }
     return render(request, "alliances/alliance_detail.html", context)
+
+
+def alliance_for_change(request, pk) -> Alliance:
+    alliance = get_visible_or_404(request.user, Alliance.objects, pk=pk)
+    require(request.user, alliance, "change")
+    return alliance
+
+
+@login_required
+def member_add(request, pk):
+    alliance = alliance_for_change(request, pk)
+    form = AllianceMemberForm(request.POST or None, initial={"joined_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        institution, joined_on = form.cleaned_data["institution"], form.cleaned_data["joined_on"]
+        if joined_on < alliance.starts_on:
+            form.add_error("joined_on", f"加入日期不能早于医联体开始日期 {alliance.starts_on:%Y-%m-%d}")
+        elif alliance.members.filter(institution=institution, left_on__isnull=True).exists():
+            form.add_error("institution", f"{institution.name}已是成员单位")
+        else:
+            AllianceMember.objects.create(
+                alliance=alliance, institution=institution, org_path=institution.org_path,
+                role=form.cleaned_data["role"], joined_on=joined_on,
+            )  # fmt: skip
+            messages.success(request, f"已加入：{institution.name}")
+            return redirect("alliances:detail", pk)
+    return render(request, "alliances/simple_form.html", {"form": form, "alliance": alliance, "title": "添加成员单位"})
+
+
+@login_required
+def member_leave(request, pk, member_pk):
+    alliance = alliance_for_change(request, pk)
+    member = alliance.members.filter(pk=member_pk, left_on__isnull=True).select_related("institution").first()
+    if member is None or member.role == MemberRole.LEAD:
+        raise PermissionDenied("该成员不存在、已退出，或为牵头单位")
+    form = MemberLeaveForm(request.POST or None, initial={"left_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["left_on"] < member.joined_on:
+            form.add_error("left_on", f"退出日期不能早于加入日期 {member.joined_on:%Y-%m-%d}")
+        else:
+            member.left_on = form.cleaned_data["left_on"]
+            member.save()
+            messages.success(request, f"{member.institution.name}已退出")
+            return redirect("alliances:detail", pk)
+    title = f"退出医联体：{member.institution.name}"
+    return render(request, "alliances/simple_form.html", {"form": form, "alliance": alliance, "title": title})
 
 
 def filtered_referrals(request):

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 
 from core.access import Role
@@ -9,6 +10,9 @@ from orgs.models import OrgKind, PartyOrg
 from .models import Commitment, Need, Pairing, PairingCategory, Project, Resource
 
 PARTNER_SLOTS = 6
+AGREEMENT_TYPES = (".pdf", ".docx", ".doc", ".jpg", ".jpeg", ".png")
+# PDF, zip (docx), OLE (doc), JPEG, PNG
+AGREEMENT_MAGIC = (b"%PDF", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\xff\xd8\xff", b"\x89PNG")
 
 
 def partner_orgs():
@@ -27,7 +31,7 @@ class PairingForm(forms.ModelForm):
     class Meta:
         model = Pairing
         fields = ["title", "category", "mode", "lead_org", "signed_on", "plaque_on", "starts_on", "ends_on", "plan",
-                  "outcomes", "renewal_of"]  # fmt: skip
+                  "outcomes", "agreement", "renewal_of"]  # fmt: skip
         widgets = {
             "signed_on": DATE,
             "plaque_on": DATE,
@@ -50,6 +54,20 @@ class PairingForm(forms.ModelForm):
             for i in range(PARTNER_SLOTS):
                 self.fields[f"partner_{i}"] = partner_field(f"共建单位党组织 {i + 1}", required=i == 0)
             self.fields["partner_0"].help_text = "可选择管理范围外的党组织：对方单位管理员确认后生效"
+
+    def clean_agreement(self):
+        upload = self.cleaned_data.get("agreement")
+        if upload and hasattr(upload, "content_type"):  # a new upload, not the stored file
+            name = upload.name.lower()
+            if not name.endswith(AGREEMENT_TYPES):
+                raise forms.ValidationError("共建协议应为 PDF、Word 或图片文件")
+            if upload.size > settings.PHOTO_MAX_BYTES:
+                raise forms.ValidationError(f"文件超过 {settings.PHOTO_MAX_BYTES // 1024 // 1024} MB")
+            head = upload.read(8)
+            upload.seek(0)
+            if not head.startswith(AGREEMENT_MAGIC):
+                raise forms.ValidationError("文件内容与扩展名不符（不是 PDF、Word 或图片）")
+        return upload
 
     def partners(self) -> list[PartyOrg]:
         found = [self.cleaned_data.get(f"partner_{i}") for i in range(PARTNER_SLOTS)]

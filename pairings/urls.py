@@ -12,6 +12,7 @@ urlpatterns = [
     path("network/data/", views.network_data, name="network-data"),
     path("<int:pk>/", views.pairing_detail, name="detail"),
     path("<int:pk>/edit/", views.pairing_form, name="edit"),
+    path("<int:pk>/agreement/", views.agreement, name="agreement"),
     path("<int:pk>/members/new/", views.member_add, name="member-add"),
     path("<int:pk>/members/<int:member_pk>/accept/", views.member_accept, name="member-accept"),
     path("<int:pk>/members/<int:member_pk>/leave/", views.member_leave, name="member-leave"),

@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from activities.models import Activity, Outcome
+from alliances.models import Referral
 from core.access import Role, can, get_visible_or_404, highest_role, object_to_edit, recheck_in_scope, require
 from core.export import xlsx_response
 from core.history import history_for
@@ -177,6 +178,9 @@ def pairing_detail(request, pk):
         "suggestions": matching.suggestions(needs, resources),
         "may_list": pairing.status == Status.ACTIVE
         and any(m.may_act and not m.is_pending and not m.left_on for m in members),
+        "referrals": dict(
+            Referral.objects.filter(pairing=pairing).values_list("direction").annotate(n=Count("id")).order_by()
+        ),
         "history": history_for(pairing) if can_change else [],
     }
     return render(request, "pairings/pairing_detail.html", context)
@@ -318,6 +322,17 @@ def project_form(request, pk, project_pk=None):
         messages.success(request, f"已保存项目：{form.instance.title}")
         return redirect("pairings:detail", pk)
     return render(request, "pairings/simple_form.html", {"form": form, "pairing": pairing, "title": "共建项目"})
+
+
+@login_required
+def agreement(request, pk):
+    """The agreement file, to the pairing's sides only (it is not public)."""
+    pairing = get_visible_or_404(request.user, Pairing.objects, pk=pk)
+    if not pairing.agreement:
+        raise Http404("未上传共建协议")
+    return FileResponse(
+        pairing.agreement.open("rb"), as_attachment=True, filename=pairing.agreement.name.split("/")[-1]
+    )
 
 
 @login_required

@@ -203,3 +203,32 @@ class ReferralTallyImportTest(CastTestCase):
         # the receiving side cannot report the sending side's figure
         job = self.upload([["甲院医共体", "甲市博爱医院", "乙市人民医院", "2024-07", "下转", 3]], user="outsider")
         self.assertEqual(job.status, ImportStatus.INVALID)
+
+
+@time_machine.travel(NOW, tick=False)
+class AllianceMembersTest(CastTestCase):
+    def test_members_join_and_leave_on_dates(self):
+        alliance = Alliance.objects.create(
+            name="甲院专科联盟", kind="specialty", lead=self.hospital_a, starts_on=datetime.date(2024, 6, 1)
+        )
+        AllianceMember.objects.create(alliance=alliance, institution=self.hospital_a, org_path=self.hospital_a.org_path,
+                                      role="lead", joined_on=alliance.starts_on)  # fmt: skip
+        self.login("unit_admin")
+        url = reverse("alliances:member-add", args=[alliance.pk])
+        data = {"institution": self.hospital_b.pk, "role": "member", "joined_on": "2024-05-01"}
+        self.assertContains(self.client.post(url, data), "加入日期不能早于医联体开始日期 2024-06-01")
+        data["joined_on"] = "2024-06-15"
+        self.client.post(url, data)
+        member = alliance.members.get(institution=self.hospital_b)
+        self.assertContains(self.client.post(url, data), "已是成员单位")
+        leave = reverse("alliances:member-leave", args=[alliance.pk, member.pk])
+        self.assertContains(self.client.post(leave, {"left_on": "2024-06-01"}), "退出日期不能早于加入日期")
+        self.client.post(leave, {"left_on": "2024-06-30"})
+        member.refresh_from_db()
+        self.assertEqual(member.left_on, datetime.date(2024, 6, 30))
+        lead = alliance.members.get(role="lead")
+        self.assertEqual(
+            self.client.get(reverse("alliances:member-leave", args=[alliance.pk, lead.pk])).status_code, 403
+        )
+        self.login("outsider")  # hospital B's admin sees the alliance but does not run it
+        self.assertEqual(self.client.get(url).status_code, 403)

@@ -211,3 +211,34 @@ class RenewalTest(ActivityTestCase):
         self.assertEqual(renewal.status, Status.PENDING)  # hospital B accepts again
         self.login("outsider")
         self.assertEqual(self.client.get(reverse("pairings:create") + f"?renew={old.pk}").status_code, 403)
+
+
+@time_machine.travel(TODAY, tick=False)
+class AgreementTest(ActivityTestCase):
+    def test_the_agreement_file_is_checked_and_served_to_the_sides_only(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        pairing = Pairing.objects.create(
+            title="有协议的共建", category=PairingCategory.objects.get(name="院校共建"), lead_org=self.org_a,
+            starts_on=datetime.date(2024, 1, 1),
+        )  # fmt: skip
+        for org, lead in ((self.org_a, True), (self.org_b, False)):
+            PairingMember.objects.create(pairing=pairing, org=org, org_path=org.path, is_lead=lead,
+                                         joined_on=pairing.starts_on, accepted_at=timezone.now())  # fmt: skip
+        self.login("unit_admin")
+        url = reverse("pairings:edit", args=[pairing.pk])
+        data = {"title": pairing.title, "category": pairing.category_id, "mode": "1+1", "signed_on": "",
+                "plaque_on": "", "starts_on": "2024-01-01", "ends_on": "", "plan": "", "outcomes": "",
+                "renewal_of": ""}  # fmt: skip
+        fake = SimpleUploadedFile("协议.pdf", b"MZ\x90\x00 not a pdf")
+        self.assertContains(self.client.post(url, {**data, "agreement": fake}), "文件内容与扩展名不符")
+        real = SimpleUploadedFile("协议.pdf", b"%PDF-1.4\n%demo\n")
+        self.client.post(url, {**data, "agreement": real})
+        pairing.refresh_from_db()
+        self.assertTrue(pairing.agreement)
+        download = self.client.get(reverse("pairings:agreement", args=[pairing.pk]))
+        self.assertEqual(b"".join(download.streaming_content)[:4], b"%PDF")
+        self.login("outsider")  # the other side
+        self.assertEqual(self.client.get(reverse("pairings:agreement", args=[pairing.pk])).status_code, 200)
+        self.login("partner")  # not a side
+        self.assertEqual(self.client.get(reverse("pairings:agreement", args=[pairing.pk])).status_code, 404)
