@@ -9,7 +9,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.access import Role, can, get_visible_or_404, highest_role, object_to_edit, recheck_in_scope, require, role_at
+from core.access import (
+    Role,
+    can,
+    get_changeable_or_404,
+    get_visible_or_404,
+    highest_role,
+    object_to_edit,
+    recheck_in_scope,
+    require,
+    role_at,
+)
 from core.export import xlsx_response
 from core.history import log_read
 from core.paging import count_response, keyset_page
@@ -75,15 +85,9 @@ def alliance_detail(request, pk):
     return render(request, "alliances/alliance_detail.html", context)
 
 
-def alliance_for_change(request, pk) -> Alliance:
-    alliance = get_visible_or_404(request.user, Alliance.objects, pk=pk)
-    require(request.user, alliance, "change")
-    return alliance
-
-
 @login_required
 def member_add(request, pk):
-    alliance = alliance_for_change(request, pk)
+    alliance = get_changeable_or_404(request.user, Alliance.objects, pk=pk)
     form = AllianceMemberForm(request.POST or None, initial={"joined_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         institution, joined_on = form.cleaned_data["institution"], form.cleaned_data["joined_on"]
@@ -103,7 +107,7 @@ def member_add(request, pk):
 
 @login_required
 def member_leave(request, pk, member_pk):
-    alliance = alliance_for_change(request, pk)
+    alliance = get_changeable_or_404(request.user, Alliance.objects, pk=pk)
     member = alliance.members.filter(pk=member_pk, left_on__isnull=True).select_related("institution").first()
     if member is None or member.role == MemberRole.LEAD:
         raise PermissionDenied("该成员不存在、已退出，或为牵头单位")

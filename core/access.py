@@ -183,13 +183,18 @@ def require(user, obj, action: str) -> None:
         raise PermissionDenied("您的角色无权执行此操作")
 
 
+def get_changeable_or_404(user, queryset, **lookup):
+    """The object a change acts on: 404 outside the user's scope, 403 when their role may only view it."""
+    obj = get_visible_or_404(user, queryset, **lookup)
+    require(user, obj, "change")
+    return obj
+
+
 def object_to_edit(user, queryset, pk, create_role: int, refusal: str):
     """What a create-or-edit form works on: the object (404 outside scope, 403 without the right to change it), or
     None for a new one when the user holds `create_role` somewhere (else 403 with `refusal`)."""
     if pk is not None:
-        obj = get_visible_or_404(user, queryset, pk=pk)
-        require(user, obj, "change")
-        return obj
+        return get_changeable_or_404(user, queryset, pk=pk)
     if highest_role(user) < create_role:
         raise PermissionDenied(refusal)
     return None

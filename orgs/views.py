@@ -15,12 +15,12 @@ from markupsafe import Markup
 from core.access import (
     Role,
     can,
+    get_changeable_or_404,
     get_visible_or_404,
     granted_roots,
     highest_role,
     object_to_edit,
     recheck_in_scope,
-    require,
     role_at,
 )
 from core.export import xlsx_response
@@ -218,8 +218,7 @@ def org_create(request):
 
 @login_required
 def org_edit(request, pk):
-    org = get_visible_or_404(request.user, PartyOrg.objects, pk=pk)
-    require(request.user, org, "change")
+    org = get_changeable_or_404(request.user, PartyOrg.objects, pk=pk)
     old_parent_id = org.parent_id
     old_units = {org.institution_id, *org.joint_institutions.values_list("id", flat=True)}
     form = PartyOrgForm(request.POST or None, instance=org, user=request.user)
@@ -241,8 +240,7 @@ def org_edit(request, pk):
 
 @login_required
 def org_deactivate(request, pk):
-    org = get_visible_or_404(request.user, PartyOrg.objects, pk=pk)
-    require(request.user, org, "change")
+    org = get_changeable_or_404(request.user, PartyOrg.objects, pk=pk)
     form = DeactivateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if PartyOrg.objects.filter(parent=org, is_active=True).exists():
@@ -387,8 +385,7 @@ def institution_form(request, pk=None):
 @login_required
 @require_POST
 def institution_deactivate(request, pk):
-    inst = get_visible_or_404(request.user, Institution.objects, pk=pk)
-    require(request.user, inst, "change")
+    inst = get_changeable_or_404(request.user, Institution.objects, pk=pk)
     inst.is_active = False
     inst.save()
     services.refresh_institutions([inst.id])

@@ -18,7 +18,16 @@ from django.views.decorators.http import require_POST
 
 from activities.models import Activity, Outcome
 from alliances.models import Referral
-from core.access import Role, can, get_visible_or_404, highest_role, object_to_edit, recheck_in_scope, require
+from core.access import (
+    Role,
+    can,
+    get_changeable_or_404,
+    get_visible_or_404,
+    highest_role,
+    object_to_edit,
+    recheck_in_scope,
+    require,
+)
 from core.export import xlsx_response
 from core.history import history_for
 from core.paging import count_response, keyset_page
@@ -124,8 +133,7 @@ def pairing_form(request, pk=None):
 
 def renewal_initial(request) -> dict:
     """A renewal starts as a copy of the pairing it renews, from the day after it ends."""
-    old = get_visible_or_404(request.user, Pairing.objects, pk=int(request.GET["renew"]))
-    require(request.user, old, "change")
+    old = get_changeable_or_404(request.user, Pairing.objects, pk=int(request.GET["renew"]))
     partners = old.members.filter(is_lead=False, left_on__isnull=True).values_list("org_id", flat=True)
     start = old.ends_on + datetime.timedelta(days=1) if old.ends_on else timezone.localdate()
     initial = {"title": old.title, "category": old.category_id, "mode": old.mode, "lead_org": old.lead_org_id,
@@ -189,12 +197,6 @@ def pairing_detail(request, pk):
 MEMBER_FIELDS = ("pairing_id", "org_id", "org_path", "is_lead", "joined_on", "left_on", "accepted_at")
 
 
-def pairing_for_change(request, pk) -> Pairing:
-    pairing = get_visible_or_404(request.user, Pairing.objects, pk=pk)
-    require(request.user, pairing, "change")
-    return pairing
-
-
 @login_required
 @require_POST
 def member_accept(request, pk, member_pk):
@@ -214,7 +216,7 @@ def member_accept(request, pk, member_pk):
 
 @login_required
 def member_add(request, pk):
-    pairing = pairing_for_change(request, pk)
+    pairing = get_changeable_or_404(request.user, Pairing.objects, pk=pk)
     form = PartnerForm(request.POST or None, initial={"joined_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -230,7 +232,7 @@ def member_add(request, pk):
 
 @login_required
 def member_leave(request, pk, member_pk):
-    pairing = pairing_for_change(request, pk)
+    pairing = get_changeable_or_404(request.user, Pairing.objects, pk=pk)
     member = pairing.members.filter(pk=member_pk, left_on__isnull=True).select_related("org").first()
     if member is None:
         raise PermissionDenied("该成员不存在或已退出")

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from activities.models import Attendance, AttendanceStatus
-from core.access import Role, can, get_visible_or_404, highest_role, recheck_in_scope, require
+from core.access import Role, can, get_changeable_or_404, get_visible_or_404, highest_role, recheck_in_scope, require
 from core.export import xlsx_response
 from core.history import history_for, log_read
 from core.paging import count_response, keyset_page
@@ -171,8 +171,7 @@ def person_create(request):
 
 @login_required
 def person_edit(request, pk):
-    person = get_visible_or_404(request.user, Person.objects, pk=pk)
-    require(request.user, person, "change")
+    person = get_changeable_or_404(request.user, Person.objects, pk=pk)
     old_institution = person.institution_id
     form = PersonForm(request.POST or None, instance=person, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -189,8 +188,7 @@ def person_edit(request, pk):
 @login_required
 @require_POST
 def person_deactivate(request, pk):
-    person = get_visible_or_404(request.user, Person.objects, pk=pk)
-    require(request.user, person, "change")
+    person = get_changeable_or_404(request.user, Person.objects, pk=pk)
     with transaction.atomic():
         person.is_active = False
         person.save()
@@ -202,8 +200,7 @@ def person_deactivate(request, pk):
 
 @login_required
 def membership_transfer(request, pk):
-    person = get_visible_or_404(request.user, Person.objects, pk=pk)
-    require(request.user, person, "change")
+    person = get_changeable_or_404(request.user, Person.objects, pk=pk)
     form = TransferForm(request.POST or None, user=request.user, person=person)
     if request.method == "POST" and form.is_valid():
         org, date, reason = form.cleaned_data["org"], form.cleaned_data["date"], form.cleaned_data["reason"]
@@ -235,8 +232,7 @@ def transfer(person: Person, org: PartyOrg, date, reason: str) -> list[int]:
 
 @login_required
 def membership_end(request, pk):
-    person = get_visible_or_404(request.user, Person.objects, pk=pk)
-    require(request.user, person, "change")
+    person = get_changeable_or_404(request.user, Person.objects, pk=pk)
     current = person.memberships.filter(end_on__isnull=True).first()
     form = EndMembershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -259,8 +255,7 @@ def membership_end(request, pk):
 
 @login_required
 def position_form(request, pk, position_pk=None):
-    person = get_visible_or_404(request.user, Person.objects, pk=pk)
-    require(request.user, person, "change")
+    person = get_changeable_or_404(request.user, Person.objects, pk=pk)
     position = None
     if position_pk is not None:
         position = get_visible_or_404(request.user, Position.objects.filter(person=person), pk=position_pk)

@@ -1,0 +1,222 @@
+"""The activity record: list, create and edit, the record page, photos."""
+
+import datetime
+from mimetypes import guess_type
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.access import (
+    Role,
+    can,
+    get_changeable_or_404,
+    get_visible_or_404,
+    highest_role,
+    object_to_edit,
+    recheck_in_scope,
+)
+from core.export import xlsx_response
+from core.history import history_for
+from core.paging import count_response, keyset_page
+from orgs.models import PartyOrg
+from pairings import services as pairing_services
+from pairings.models import Pairing
+from people.models import Person
+
+from .. import compliance, services
+from ..forms import ActivityForm, GuestFormSet, OutcomeFormSet, PhotoForm, SpeakerFormSet
+from ..images import PhotoError, process_photo
+from ..models import (
+    Activity,
+    ActivityKind,
+    ActivityOrganiser,
+    ActivityPhoto,
+)
+from .attendance import markable_paths
+
+
+# --- list ---------------------------------------------------------------------------------------------
+def filtered_organisers(request):
+    qs = ActivityOrganiser.objects.visible_to(request.user)
+    org_id = request.GET.get("org", "")
+    if org_id.isdigit():
+        org = get_visible_or_404(request.user, PartyOrg.objects, pk=int(org_id))
+        qs = qs.filter(org_path__gte=org.path, org_path__lt=org.path + "~")
+    kind = request.GET.get("kind", "")
+    if kind.isdigit():
+        qs = qs.filter(kind_id=int(kind))
+    year = request.GET.get("year", "")
+    if year.isdigit() and 1921 <= int(year) <= 2100:
+        start, end = services.local_bounds(datetime.date(int(year), 1, 1), datetime.date(int(year), 12, 31))
+        qs = qs.filter(starts_at__gte=start, starts_at__lt=end)
+    return qs
+
+
+ORDERING = ("-starts_at", "-id")
+
+
+@login_required
+def activity_list(request):
+    if highest_role(request.user) < Role.SECRETARY:
+        return redirect("activities:mine")
+    qs = filtered_organisers(request)
+    if request.GET.get("export") == "xlsx":
+        rows = (
+            (timezone.localtime(o.starts_at).strftime("%Y-%m-%d %H:%M"), o.kind.name, o.activity.title,
+             o.org.name, "主办" if o.is_lead else "联合主办", o.activity.place)
+            for o in qs.select_related("kind", "activity", "org").order_by(*ORDERING).iterator(2000)
+        )  # fmt: skip
+        return xlsx_response("活动", ["时间", "类型", "主题", "组织", "角色", "地点"], rows)
+    if counted := count_response(request, qs, ORDERING):
+        return counted
+    page = keyset_page(
+        qs.values("id", "starts_at", "is_lead", "activity_id", "activity__title", "activity__is_cancelled",
+                  "kind__name", "org__name", "activity__place"),
+        ORDERING,
+        request.GET.get("after"),
+    )  # fmt: skip
+    kinds = ActivityKind.objects.filter(is_active=True).values_list("id", "name")
+    return render(request, "activities/activity_list.html", {"page": page, "kinds": kinds})
+
+
+# --- create / edit ------------------------------------------------------------------------------------
+@login_required
+def activity_form(request, pk=None):
+    activity = object_to_edit(request.user, Activity.objects, pk, Role.SECRETARY, "只有支部书记及以上角色可以登记活动")
+    initial = {}
+    if activity is None and request.GET.get("pairing", "").isdigit():
+        initial["pairing"] = get_visible_or_404(request.user, Pairing.objects, pk=int(request.GET["pairing"]))
+        initial["kind"] = ActivityKind.objects.filter(code="joint_study").first()
+    if activity is None and request.GET.get("org", "").isdigit():
+        initial["lead_org"] = get_visible_or_404(request.user, PartyOrg.objects, pk=int(request.GET["org"]))
+    form = ActivityForm(request.POST or None, instance=activity, user=request.user, initial=initial)
+    formsets = {
+        "speakers": SpeakerFormSet(request.POST or None, instance=activity, prefix="speakers"),
+        "guests": GuestFormSet(request.POST or None, instance=activity, prefix="guests"),
+        "outcomes": OutcomeFormSet(request.POST or None, instance=activity, prefix="outcomes"),
+    }
+    if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in formsets.values()):
+        with transaction.atomic():
+            activity = save_activity(request.user, form, formsets)
+        messages.success(request, f"已保存活动：{activity.title}")
+        return redirect("activities:detail", activity.pk)
+    return render(request, "activities/activity_form.html", {"form": form, "formsets": formsets, "activity": activity})
+
+
+def save_activity(user, form: ActivityForm, formsets: dict) -> Activity:
+    """One transaction: the record, its organisers, roll, speakers' posts and the organisers' compliance."""
+    old_orgs = list(form.instance.organisers.values_list("org_id", flat=True)) if form.instance.pk else []
+    old_pairing = Activity.objects.filter(pk=form.instance.pk).values_list("pairing_id", flat=True).first()
+    activity = form.save()
+    for formset in formsets.values():
+        formset.instance = activity
+        formset.save()
+    touched = services.set_organisers(activity, [activity.lead_org, *form.cleaned_data["co_orgs"]])
+    fill_speaker_posts(user, activity)
+    services.sync_roll(activity)
+    recheck_in_scope(user, activity)
+    compliance.refresh_branches(set(touched) | set(old_orgs))
+    pairing_services.refresh_last_joint([old_pairing, activity.pairing_id])
+    return activity
+
+
+def fill_speaker_posts(user, activity: Activity) -> None:
+    """Link speakers to the registry by name and record the posts they held on the day, when left blank."""
+    day = activity.date
+    for speaker in activity.speakers.all():
+        if speaker.person_id is None:
+            matches = list(Person.objects.visible_to(user).filter(name=speaker.name)[:2])
+            if len(matches) == 1:
+                speaker.person = matches[0]
+        if speaker.person_id and not speaker.post:
+            speaker.post = services.posts_on(speaker.person_id, day)[:200]
+        speaker.save()
+
+
+@login_required
+@require_POST
+def activity_cancel(request, pk):
+    activity = get_changeable_or_404(request.user, Activity.objects, pk=pk)
+    with transaction.atomic():
+        activity.is_cancelled = not activity.is_cancelled
+        activity.save()
+        compliance.refresh_branches(activity.organisers.values_list("org_id", flat=True))
+        pairing_services.refresh_last_joint([activity.pairing_id])
+    messages.success(request, "已取消该活动" if activity.is_cancelled else "已恢复该活动")
+    return redirect("activities:detail", activity.pk)
+
+
+# --- the record ---------------------------------------------------------------------------------------
+@login_required
+def activity_detail(request, pk):
+    activity = get_visible_or_404(
+        request.user, Activity.objects.select_related("kind", "lead_org", "host", "recorder", "pairing"), pk=pk
+    )
+    can_change = can(request.user, activity, "change")
+    context = {
+        "activity": activity,
+        "organisers": activity.organisers.select_related("org").order_by("-is_lead", "id"),
+        "speakers": activity.speakers.all(),
+        "guests": activity.guest_groups.all(),
+        "outcomes": activity.outcomes.all(),
+        "photos": activity.photos.all(),
+        "links": activity.links.all(),
+        "counts": services.attendance_counts(activity),
+        "can_change": can_change,
+        "can_mark": can_change or bool(markable_paths(request.user, activity)),
+        "photo_form": PhotoForm(),
+        "history": history_for(activity) if can_change else [],
+    }
+    return render(request, "activities/activity_detail.html", context)
+
+
+@login_required
+@require_POST
+def photo_upload(request, pk):
+    activity = get_changeable_or_404(request.user, Activity.objects, pk=pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择要上传的照片")
+        return redirect("activities:detail", pk)
+    try:
+        content, width, height = process_photo(form.cleaned_data["image"])
+    except PhotoError as error:
+        messages.error(request, str(error))
+        return redirect("activities:detail", pk)
+    with transaction.atomic():
+        photo = ActivityPhoto(activity=activity, caption=form.cleaned_data["caption"], width=width, height=height)
+        photo.sort_order = activity.photos.count()
+        photo.image.save(content.name, content, save=False)
+        photo.save()
+    messages.success(request, "照片已上传")
+    return redirect("activities:detail", pk)
+
+
+@login_required
+def photo_file(request, pk, photo_pk):
+    """Photos are served through the gate: a party activity's pictures are not public until published."""
+    activity = get_visible_or_404(request.user, Activity.objects, pk=pk)
+    photo = activity.photos.filter(pk=photo_pk).first()
+    if photo is None:
+        raise Http404("照片不存在")
+    response = FileResponse(photo.image.open("rb"), content_type=guess_type(photo.image.name)[0] or "image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_POST
+def photo_delete(request, pk, photo_pk):
+    activity = get_changeable_or_404(request.user, Activity.objects, pk=pk)
+    photo = activity.photos.filter(pk=photo_pk).first()
+    if photo is None:
+        raise Http404("照片不存在")
+    photo.image.delete(save=False)
+    photo.delete()
+    messages.success(request, "照片已删除")
+    return redirect("activities:detail", pk)
