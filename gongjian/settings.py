@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "activities",
     "pairings",
     "alliances",
+    "news",
 ]
 
 MIDDLEWARE = [
