@@ -13,8 +13,20 @@ from .decode import PageError, decode_page
 from .entities import event_type, longest_forms, people_in, settle_names, units_and_parties
 from .html import html_to_lines
 from .lines import (
-    breadcrumb_column, clean_line, column_heading, has_sentence, image_name, is_bullet, is_dateline, is_decoration,
-    is_end_marker, is_image_placeholder, is_meta_line, is_spam, matching_form, meta_fields,
+    breadcrumb_column,
+    clean_line,
+    column_heading,
+    has_sentence,
+    image_name,
+    is_bullet,
+    is_dateline,
+    is_decoration,
+    is_end_marker,
+    is_image_placeholder,
+    is_meta_line,
+    is_spam,
+    matching_form,
+    meta_fields,
 )
 
 __all__ = ["PageError", "extract_page"]
@@ -116,8 +128,14 @@ def _hinted_title(lines: list[Line], hints: list[str]) -> int | None:
 
 def _could_be_title(line: Line) -> bool:
     m = line.match
-    return (5 <= len(m) <= 120 and not is_meta_line(m) and image_name(line.text) is None
-            and breadcrumb_column(line.text, m) is None and not is_decoration(m) and not m.endswith("。"))
+    return (
+        5 <= len(m) <= 120
+        and not is_meta_line(m)
+        and image_name(line.text) is None
+        and breadcrumb_column(line.text, m) is None
+        and not is_decoration(m)
+        and not m.endswith("。")
+    )
 
 
 def _repeated_or_first_title(lines: list[Line]) -> int | None:
@@ -154,7 +172,7 @@ def _body_end(lines: list[Line], start: int) -> int:
 
 def _meta(lines: list[Line], title_index: int | None, body_start: int, body_end: int) -> dict[str, str]:
     first = max(0, (title_index or 0) - 3)
-    region = lines[first:body_start] + lines[body_end:body_end + 40]
+    region = lines[first:body_start] + lines[body_end : body_end + 40]
     fields: dict[str, str] = {}
     for line in region:
         if is_meta_line(line.match):
@@ -174,13 +192,22 @@ def _body(lines: list[Line], title: str, images: dict) -> tuple[list[str], list[
     for line in lines:
         name = image_name(line.text)
         if name is not None:
-            last_image = {"name": name, "src": images.get(name, {}).get("src", name),
-                          "caption": images.get(name, {}).get("alt", "")}
+            last_image = {
+                "name": name,
+                "src": images.get(name, {}).get("src", name),
+                "caption": images.get(name, {}).get("alt", ""),
+            }
             captions.append(last_image)
             continue
         m = line.match
-        if (is_image_placeholder(m) or is_decoration(m) or is_dateline(m) or m == title_match
-                or (is_meta_line(m) and not has_sentence(m)) or (is_bullet(m) and len(m) < 40)):
+        if (
+            is_image_placeholder(m)
+            or is_decoration(m)
+            or is_dateline(m)
+            or m == title_match
+            or (is_meta_line(m) and not has_sentence(m))
+            or (is_bullet(m) and len(m) < 40)
+        ):
             continue
         is_caption = last_image is not None and len(m) <= _CAPTION_MAX and not m.endswith("。")
         if is_caption:
@@ -201,7 +228,7 @@ def _column(lines: list[Line], title_index: int | None, body_start: int) -> str 
         if column:
             return column
     if title_index:
-        for line in lines[max(0, title_index - 2):title_index][::-1]:
+        for line in lines[max(0, title_index - 2) : title_index][::-1]:
             column = column_heading(line.text, line.match)
             if column:
                 return column

@@ -11,8 +11,15 @@ from charset_normalizer import from_bytes
 
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_-]+)""", re.IGNORECASE)
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "big5": "cp950", "big5-hkscs": "big5hkscs",
-              "utf-8": "utf-8", "utf8": "utf-8"}
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "big5": "cp950",
+    "big5-hkscs": "big5hkscs",
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+}
 
 
 class PageError(ValueError):
@@ -22,7 +29,9 @@ class PageError(ValueError):
 def decode_page(data: bytes) -> tuple[str, str]:
     """Return (text, encoding). Refuses binaries and oversized files with a Chinese message."""
     if len(data) > MAX_PAGE_BYTES:
-        raise PageError(f"文件过大（{len(data) / 1024 / 1024:.1f} MB）：单个网页不能超过 {MAX_PAGE_BYTES // 1024 // 1024} MB。")
+        raise PageError(
+            f"文件过大（{len(data) / 1024 / 1024:.1f} MB）：单个网页不能超过 {MAX_PAGE_BYTES // 1024 // 1024} MB。"
+        )
     if not data.strip():
         raise PageError("文件是空的。")
     if _looks_binary(data[:8192]):

@@ -10,6 +10,8 @@ import re
 
 import rjieba
 
+from .wordlists import COMPOUND_SURNAMES, NON_NAME_CHARS, NOT_NAMES, STOP_WORDS, SURNAMES, VERBS
+
 UNIT_ENDINGS = (
     "社区卫生服务中心|社区卫生服务站|卫生服务中心|疾病预防控制中心|妇幼保健计划生育服务中心|妇幼保健院|医疗保障局|"
     "人民医院|中医医院|中医院|医院|卫生院|卫生室|诊所|门诊部|医疗集团|医疗公司|医学院|集团|公司|"
@@ -19,32 +21,34 @@ UNIT_ENDINGS = (
 PARTY_ENDINGS = "党委|党总支|党支部|党组|行业党委|机关党委|党工委|联合党支部"
 _UNIT = re.compile(f"(?:{UNIT_ENDINGS})")
 _PARTY = re.compile(f"(?:{PARTY_ENDINGS})")
-_STOP_POS = {"p", "c", "u", "d", "r", "t", "x", "i", "l", "y", "e", "o", "w", "f", "q", "uj", "ul", "ud", "uz", "ug", "uv"}
-_STOP_WORDS = set(
-    "作 先进 开展 召开 举行 举办 签约 签订 管理 委托 参加 出席 合作 深化 走进 来到 组织 联合 携手 成立 建立 慰问 看望 调研 参观 前往 赴 到 是 有 "
-    "在 为 对 向 由 使 让 经 被 获 荣获 授予 命名 表彰 推动 帮扶 支援 指导 服务 接受 包括 覆盖 代表 率 带领 陪同 邀请 受邀 应邀 成为 "
-    "位列 评为 通过 依托 依靠 借助 聚焦 旗下 下属 所属 直属 隶属 根据 按照 关于 全市 全省 全县 全区 全国 各 该 本 我 我们 其 "
-    "共建 结对 缔结 与 和 及 以及 同 暨 或 等 之 的 了 着 把 将 从 给 跟 于 至 比 以 因 即 其中 当天 上午 下午 晚上 今年 去年 "
-    "先后 分别 已 还 也 都 又 再 并 并且 同时 一起 一行 到访 莅临 走访 回访 交流 学习 考察 检查 督导 揭牌 授牌 签署 "
-    "仪式 活动 会议 大会 典礼 精神 工作 建设 发展 领导 同志 代表 单位 各级 行业 区属 市属 县属 省属 公立 民营 综合 "
-    "基层 定点 救治 参评 推荐 标准 达到 大型 家 个 名 位 一 二 三 首批 第一批 荣誉 称号 授予 一家 两家 多家 新 老 "
-    "相关 有关 上级 下级 兄弟 龙头 牵头 核心 成员 托管 签约 医联体 医共体".split()
-)
+_STOP_POS = {
+    "p",
+    "c",
+    "u",
+    "d",
+    "r",
+    "t",
+    "x",
+    "i",
+    "l",
+    "y",
+    "e",
+    "o",
+    "w",
+    "f",
+    "q",
+    "uj",
+    "ul",
+    "ud",
+    "uz",
+    "ug",
+    "uv",
+}
 _GENERIC_PREFIX = re.compile(
     r"^(?:[一二三四五六七八九十两\d]+[家个所]|市属|区属|县属|省属|公立|民营|综合|县级|市级|省级|区级|[一二三]级|[甲乙丙]等|西医类|中医类|"
     r"二级公立|三级公立|基层|定点|该|本|我|全|各|两|此|其|每|多|[一二三]甲|乡镇|社区|村|街道|镇|专科|共建|非公|民办|私立|附属|下属|"
     r"旗下|精神|口腔|眼科|妇产|儿童|肿瘤|骨科|中医|康复|公办|医疗机构|医疗卫生|卫生|医疗|年度|民营医疗机构)*$"
 )
-SURNAMES = set(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石"
-    "廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷"
-    "詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司"
-    "卓古吉缪简车项连芦麦褚娄窦戚岑景宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻"
-    "苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平"
-    "计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干"
-    "但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由丘洪赖萧阎庾凤蔚钭双莘贡逄扶堵宰郦璩濮寿通别习宦鱼慎终暨步弘禄东沃越夔厍訾空毋乜养须巢蒯後竺益桓"
-)
-COMPOUND_SURNAMES = {"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木"}
 POST_ENDINGS = (
     "副书记|书记|院长|主任|干事|董事长|董事|总经理|经理|处长|局长|镇长|区长|市长|县长|部长|科长|所长|站长|委员|成员|负责人|主席|秘书长|"
     "会长|理事长|护士长|主任医师|医师|党员|组长|队长|校长|教授|院士|总监|专员|调研员|巡视员|主管|馆长|社长|厂长|行长|主编|指导员|联络员"
@@ -55,16 +59,11 @@ _TITLE_AFTER_NAME = re.compile(
     "书记|院长|主任|处长|局长|镇长|区长|市长|县长|部长|科长|所长|站长|董事长|总经理|经理|校长|主席|会长|教授|队长|组长|护士长|主任医师"
 )
 _UNIT_AT_END = re.compile(f"(?:{UNIT_ENDINGS})$")
-NOT_NAMES = set(
-    "班子 普通 全体 广大 优秀 先进 支部 党员 干部 职工 群众 同志 领导 代表 成员 委员 全院 全市 全区 全县 各级 相关 有关 新任 原任 现任 "
-    "常务 专职 兼职 分管 主管 副职 正职 骨干 医务 医护 护理 管理 行政 临床 门诊 住院 基层 社区 乡镇 村级 两新 民营 公立".split()
-)
 _NAME_FOLLOWERS = re.compile(
     r"^(?:$|[\s,，。;；:：、!！?？)）(（《“”\"]|同志|主持|讲话|致辞|表示|指出|强调|介绍|宣读|出席|参加|作|做|为|在|就|对|与|和|及|以|上台|颁|"
     r"带领|率|一行|等|说|认为|希望|提出|代表|发言|传达|汇报|总结|分享|参与|亲自|向|给|从|到|深入|走访|莅临|应邀|主讲|围绕|结合|首先|也|还|都|"
     r"书记|院长|主任|处长|局长|镇长|副)"
 )
-_NON_NAME_CHARS = set("的在是了为对等及与会上下年日党院医局市县区镇省部处室组委员书记主任们这那其各该本我你他她它号届次个名位")
 _SEGMENT_SPLIT = re.compile(r"[,，。;；!！?？:：\s()（）《》“”\"【】\[\]]+")
 
 
@@ -74,8 +73,11 @@ def units_and_parties(text: str) -> tuple[list[tuple[int, int, bool]], list[tupl
     tokens = _token_spans(text)
     units = _named_spans(text, tokens, _UNIT)
     parties = _named_spans(text, tokens, _PARTY, min_prefix=2)
-    units += [span for span in parties if _TOWN_PARTY.search(text[span[0]:span[1]]) and not _UNIT.search(
-        text[span[0]:span[1]])]
+    units += [
+        span
+        for span in parties
+        if _TOWN_PARTY.search(text[span[0] : span[1]]) and not _UNIT.search(text[span[0] : span[1]])
+    ]
     return units, parties
 
 
@@ -113,8 +115,8 @@ def _named_spans(text, tokens, ending: re.Pattern, min_prefix: int = 2) -> list[
         if first is None:
             continue
         start = _walk_left(tokens, first, match.start())
-        prefix = text[start:match.start()]
-        if _BAD_IN_NAME.search(text[start:match.end()]):
+        prefix = text[start : match.start()]
+        if _BAD_IN_NAME.search(text[start : match.end()]):
             continue
         if len(prefix) < min_prefix or _GENERIC_PREFIX.match(prefix) or prefix[0] in "家个所名位年度":
             continue
@@ -148,8 +150,14 @@ def _walk_left(tokens, index: int, floor: int) -> int:
     i = index - 1
     while i >= 0 and length < 22:
         token_start, _end, word, tag = tokens[i]
-        if (tag in _STOP_POS or word in _STOP_WORDS or word[-2:] in _VERBS or _POST_END.search(word)
-                or any(c.isdigit() for c in word) or not _is_cjk(word)):
+        if (
+            tag in _STOP_POS
+            or word in STOP_WORDS
+            or word[-2:] in VERBS
+            or _POST_END.search(word)
+            or any(c.isdigit() for c in word)
+            or not _is_cjk(word)
+        ):
             break
         if tag[:1] in ("v", "a") and not (i > 0 and tokens[i - 1][3] in _PROPER_POS):
             break
@@ -159,10 +167,6 @@ def _walk_left(tokens, index: int, floor: int) -> int:
     return start
 
 
-_VERBS = set(
-    "指出 表示 强调 介绍 围绕 助力 推进 提升 带动 发挥 借鉴 促进 落实 加强 响应 谈到 改善 统领 扎实 做好 作为 成为 依托 打造 实现 "
-    "推动 支持 帮助 协助 引领 深入 开展 召开 举行 参与 参加 出席 主持 讲话 致辞 宣读 颁发 颁奖 看望 慰问 学习 交流 共享".split()
-)
 _BAD_IN_NAME = re.compile("书记|委员(?!会)|院长|主任|党员|我院|本院|该院|干部|职工|群众|功能型|星级|示范")
 _PROPER_POS = {"ns", "nr", "nrt", "nz", "nt", "j", "nrfg"}
 
@@ -222,8 +226,11 @@ def _person_in_part(part: str):
         if name:
             name_start = keyword_start - len(name)
             unit_start = _post_start(part, name_start)
-            spans = ((unit_start, name_start), (keyword_start, post.end())) if unit_start < name_start else (
-                (keyword_start, post.end()),)
+            spans = (
+                ((unit_start, name_start), (keyword_start, post.end()))
+                if unit_start < name_start
+                else ((keyword_start, post.end()),)
+            )
             return (name_start, keyword_start), spans
     return None
 
@@ -247,8 +254,8 @@ def _with_qualifier(part: str, position: int) -> int:
 
 def _name_at(part: str, start: int) -> str | None:
     for length in (3, 2, 4):
-        name = part[start:start + length]
-        if len(name) == length and _valid_name(name) and _NAME_FOLLOWERS.match(part[start + length:]):
+        name = part[start : start + length]
+        if len(name) == length and _valid_name(name) and _NAME_FOLLOWERS.match(part[start + length :]):
             return name
     return None
 
@@ -266,7 +273,7 @@ def _name_before(part: str, end: int) -> str | None:
 
 
 def _valid_name(name: str) -> bool:
-    if not _is_cjk(name) or name in NOT_NAMES or name[:2] in NOT_NAMES or any(c in _NON_NAME_CHARS for c in name[1:]):
+    if not _is_cjk(name) or name in NOT_NAMES or name[:2] in NOT_NAMES or any(c in NON_NAME_CHARS for c in name[1:]):
         return False
     if name[:2] in COMPOUND_SURNAMES:
         return len(name) >= 3

@@ -8,23 +8,91 @@ hiding place for injected spam) never become lines.
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 DROPPED_TAGS = {
-    "script", "style", "noscript", "iframe", "frame", "frameset", "object", "embed", "template", "svg", "canvas",
-    "form", "select", "option", "button", "input", "textarea", "nav", "header", "footer", "aside", "head", "map",
-    "audio", "video", "link", "meta",
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "template",
+    "svg",
+    "canvas",
+    "form",
+    "select",
+    "option",
+    "button",
+    "input",
+    "textarea",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "head",
+    "map",
+    "audio",
+    "video",
+    "link",
+    "meta",
 }
 BLOCK_TAGS = {
-    "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th",
-    "tbody", "thead", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "figure", "figcaption", "center",
-    "address", "hr", "body", "html", "caption", "fieldset", "legend", "details", "summary",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "tbody",
+    "thead",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "figure",
+    "figcaption",
+    "center",
+    "address",
+    "hr",
+    "body",
+    "html",
+    "caption",
+    "fieldset",
+    "legend",
+    "details",
+    "summary",
 }
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d])", re.IGNORECASE)
 IMAGE_MARK = "\x1aIMG "
 _TITLE_SPLIT = re.compile(r"\s*(?:[-_|–—]{1,2}|\s·\s)\s*")
-_PUBLISHED_META = ("article:published_time", "pubdate", "publishdate", "publish_date", "og:release_date",
-                   "datepublished", "dc.date", "dc.date.issued", "date")
+_PUBLISHED_META = (
+    "article:published_time",
+    "pubdate",
+    "publishdate",
+    "publish_date",
+    "og:release_date",
+    "datepublished",
+    "dc.date",
+    "dc.date.issued",
+    "date",
+)
 
 
 @dataclass

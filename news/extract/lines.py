@@ -24,11 +24,25 @@ META_LABELS = {
 _ANY_LABEL = re.compile(
     r"(?:^|(?<=[\s,，;；\]】)]))(" + "|".join(f"(?P<{k}>{v})" for k, v in META_LABELS.items()) + r")" + _LABEL_SEP
 )
-_BREADCRUMB = re.compile(r"^[•·▪●◆■>»\s]*(?:当前位置|所在位置|您的位置|你的位置|您现在的位置|你现在的位置|现在位置|位置)\s*[:：]?\s*(.*)$")
+_BREADCRUMB = re.compile(
+    r"^[•·▪●◆■>»\s]*(?:当前位置|所在位置|您的位置|你的位置|您现在的位置|你现在的位置|现在位置|位置)\s*[:：]?\s*(.*)$"
+)
 _CRUMB_SPLIT = re.compile(r"\s*(?:>>|>|»|›|→|/|\\|＞|》|-&gt;)\s*")
 _COLUMN_TERMS = r"(?:动态|新闻|要闻|建设|公告|通知|资讯|专栏|园地|之窗|工作|信息|快讯|风采|文化|活动|党建|廉政|聚焦|视点|报道|简讯|中心)"
 _COLUMN_PARTS = re.compile(r".+?" + _COLUMN_TERMS + r"(?=.)|.+$")
-_CRUMB_NOISE = {"首页", "主页", "网站首页", "正文", "详细", "详情", "内容", "正文内容", "文章详情", "新闻详情", "浏览文章"}
+_CRUMB_NOISE = {
+    "首页",
+    "主页",
+    "网站首页",
+    "正文",
+    "详细",
+    "详情",
+    "内容",
+    "正文内容",
+    "文章详情",
+    "新闻详情",
+    "浏览文章",
+}
 _CRUMB_TAIL = re.compile(r"(?:详细|详情|正文|内容)$")
 
 END_MARKERS = re.compile(
@@ -147,7 +161,7 @@ def is_end_marker(matching: str) -> bool:
 
 def image_name(line: str) -> str | None:
     if line.startswith(IMAGE_MARK):
-        return line[len(IMAGE_MARK):]
+        return line[len(IMAGE_MARK) :]
     if _IMAGE_FILE.match(line):
         return line
     return None

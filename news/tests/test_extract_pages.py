@@ -62,7 +62,9 @@ def test_gbk_page_with_furniture_and_injections():
     body = result["body"]
     for unwanted in ("alert", "javascript", "彩票", "无码", "evil", "上一篇", "版权所有", "首页", "onclick", "<"):
         assert unwanted not in body, unwanted
-    assert result["images"] == [{"name": "a1.jpg", "src": "/uploads/2025/03/a1.jpg", "caption": "党员志愿者为居民测量血压"}]
+    assert result["images"] == [
+        {"name": "a1.jpg", "src": "/uploads/2025/03/a1.jpg", "caption": "党员志愿者为居民测量血压"}
+    ]
 
 
 def test_big5_page_keeps_traditional_script():
@@ -77,8 +79,10 @@ def test_big5_page_keeps_traditional_script():
 
 
 def test_text_page_with_pinyin_artefacts_and_a_date_range():
-    page = ("首页 > 新闻中心\n示范医院举办党务干部培训班\n发布时间:2024-01-03\n"
-            "12月28日至30日,示范醫(yī)院黨(dǎng)委在院内举办党务干部培训班,全院党支部书记参加培训。\n")
+    page = (
+        "首页 > 新闻中心\n示范医院举办党务干部培训班\n发布时间:2024-01-03\n"
+        "12月28日至30日,示范醫(yī)院黨(dǎng)委在院内举办党务干部培训班,全院党支部书记参加培训。\n"
+    )
     result = extract_page(page.encode("utf-8"))
     assert result["event_dates"] == ["2023-12-28", "2023-12-29", "2023-12-30"]
     assert "醫院黨委" in result["body"] and "yī" not in result["body"]
@@ -92,11 +96,14 @@ def test_truncated_html_still_reads():
     assert result["body"].startswith("3月5日上午")
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "二进制"),
-    (b"   \n  ", "空的"),
-    (b"<p>" + b"a" * (6 * 1024 * 1024), "过大"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "二进制"),
+        (b"   \n  ", "空的"),
+        (b"<p>" + b"a" * (6 * 1024 * 1024), "过大"),
+    ],
+)
 def test_bad_files_are_refused_with_a_reason(data, message):
     with pytest.raises(PageError, match=message):
         extract_page(data)
@@ -108,8 +115,20 @@ def test_command_prints_one_json_object_and_reports_bad_files(tmp_path):
     out = StringIO()
     call_command("extract_page", str(page), stdout=out)
     result = json.loads(out.getvalue())
-    assert list(result) == ["title", "published_at", "views", "source", "author", "editor", "column",
-                            "event_dates", "event_type", "institutions", "people", "body"]
+    assert list(result) == [
+        "title",
+        "published_at",
+        "views",
+        "source",
+        "author",
+        "editor",
+        "column",
+        "event_dates",
+        "event_type",
+        "institutions",
+        "people",
+        "body",
+    ]
     binary = tmp_path / "photo.jpg"
     binary.write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(100))
     with pytest.raises(CommandError, match="二进制"):

@@ -6,8 +6,20 @@ from django.core.management.base import BaseCommand, CommandError
 
 from news.extract import PageError, extract_page
 
-PUBLIC_FIELDS = ("title", "published_at", "views", "source", "author", "editor", "column", "event_dates",
-                 "event_type", "institutions", "people", "body")
+PUBLIC_FIELDS = (
+    "title",
+    "published_at",
+    "views",
+    "source",
+    "author",
+    "editor",
+    "column",
+    "event_dates",
+    "event_type",
+    "institutions",
+    "people",
+    "body",
+)
 
 
 class Command(BaseCommand):

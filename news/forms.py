@@ -1,0 +1,112 @@
+from django import forms
+from django.db.models import Q
+
+from activities.models import ActivityKind
+from core.access import Role, granted_roots, scope_q
+from orgs.forms import OrgChoiceField, org_lookup, scoped_orgs
+from orgs.models import ancestor_paths
+
+from .models import Article, ArticlePhoto, Column
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def writable_columns(user):
+    """Active columns a user may write for: those of the organisations in their scope and of the units above
+    it (a branch secretary writes for the hospital's site; the hospital's admin reviews)."""
+    qs = Column.objects.filter(is_active=True).select_related("org").order_by("org_path", "sort_order")
+    q = scope_q(user, Role.SECRETARY)
+    if q is None:
+        return qs
+    above = {p for root in granted_roots(user, Role.SECRETARY) for p in ancestor_paths(root)}
+    return qs.filter(q | Q(org_path__in=above))
+
+
+class ColumnChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, column):
+        return f"{column.org.name} · {column.name}"
+
+
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = ["org", "column", "title", "summary", "body_html", "source", "author", "editor", "published_at"]
+        widgets = {"body_html": forms.Textarea(attrs={"rows": 16}), "published_at": DATETIME}
+        help_texts = {"published_at": "留空则在发布时自动填入"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"] = OrgChoiceField(queryset=scoped_orgs(user, Role.SECRETARY), label="撰稿党组织")
+        org_lookup(self.fields["org"], Role.SECRETARY)
+        self.fields["column"] = ColumnChoiceField(queryset=writable_columns(user), label="栏目")
+        if self.instance.pk:
+            self.fields.pop("org")
+
+    def clean(self):
+        data = super().clean()
+        org = data.get("org") or (self.instance.org if self.instance.pk else None)
+        column = data.get("column")
+        if org and column and not org.path.startswith(column.org.path):
+            self.add_error("column", f"“{column.org.name}”的栏目不收{org.name}的稿件：请选本单位或上级单位的栏目。")
+        return data
+
+
+class PhotoForm(forms.ModelForm):
+    class Meta:
+        model = ArticlePhoto
+        fields = ["image", "caption", "is_cover"]
+
+
+class ColumnForm(forms.ModelForm):
+    class Meta:
+        model = Column
+        fields = ["org", "name", "parent_name", "sort_order", "is_active"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"] = OrgChoiceField(queryset=scoped_orgs(user, Role.UNIT_ADMIN), label="单位")
+        org_lookup(self.fields["org"], Role.UNIT_ADMIN)
+        if self.instance.pk:
+            self.fields.pop("org")
+
+
+class UploadForm(forms.Form):
+    org = OrgChoiceField(queryset=None, label="导入到单位")
+    file = forms.FileField(
+        label="网页文件", help_text="保存的网页（.html/.htm，任意常见编码）、文本（.txt）或多个网页的 .zip"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"].queryset = scoped_orgs(user, Role.UNIT_ADMIN)
+        org_lookup(self.fields["org"], Role.UNIT_ADMIN)
+
+
+class ConfirmForm(forms.Form):
+    column = ColumnChoiceField(queryset=None, label="栏目")
+    title = forms.CharField(label="标题", max_length=200)
+    published_at = forms.DateTimeField(label="发布时间", required=False, widget=DATETIME)
+    source = forms.CharField(label="来源", max_length=80, required=False)
+    author = forms.CharField(label="作者", max_length=80, required=False)
+    editor = forms.CharField(label="编辑", max_length=80, required=False)
+    body = forms.CharField(label="正文（每段一行）", widget=forms.Textarea(attrs={"rows": 14}))
+    publish = forms.BooleanField(label="确认后直接发布", required=False)
+    create_activity = forms.BooleanField(label="同时建立活动记录", required=False)
+    event_date = forms.DateField(label="活动日期", required=False, widget=DATE)
+    event_kind = forms.ModelChoiceField(
+        queryset=ActivityKind.objects.filter(is_active=True), label="活动类型", required=False
+    )
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["column"].queryset = Column.objects.filter(org=item.org, is_active=True).select_related("org")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("create_activity"):
+            if not data.get("event_date"):
+                self.add_error("event_date", "建立活动记录需要活动日期。")
+            if not data.get("event_kind"):
+                self.add_error("event_kind", "建立活动记录需要活动类型。")
+        return data

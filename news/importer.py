@@ -1,0 +1,212 @@
+"""Reading saved pages in: one file or a zip of many -> PageImport rows to review -> confirmed records.
+
+A zip is read in memory and never unpacked to disk. Entries are refused, each with its reason, when the name
+climbs out of the archive (../, absolute paths), when one would inflate past the page limit or far beyond its
+compressed size (a zip bomb), or when the archive holds too many. Nothing but PageImport rows is written until
+a person confirms a page.
+"""
+
+import datetime
+import uuid
+import zipfile
+from io import BytesIO
+from pathlib import PurePosixPath
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from activities.models import Activity, ActivityKind, GuestGroup, Speaker, SpeakerRole
+from core.text import normalise
+from orgs.models import Institution, PartyOrg
+from people.models import Person
+
+from . import services
+from .extract import PageError, extract_page
+from .extract.decode import MAX_PAGE_BYTES
+from .models import Article, PageImport, PageImportStatus, Status
+
+MAX_ENTRIES = 500
+MAX_TOTAL_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 100
+PAGE_SUFFIXES = {".html", ".htm", ".shtml", ".txt", ".xhtml"}
+EVENT_KIND_CODES = {
+    "主题党日": "party_day",
+    "党课": "party_lecture",
+    "组织生活会": "life_meeting",
+    "党员大会": "branch_congress",
+    "座谈会": "symposium",
+    "联学共建": "joint_study",
+    "签约仪式": "signing",
+    "授牌仪式": "signing",
+    "义诊": "free_clinic",
+    "志愿服务": "volunteer",
+    "培训": "training",
+    "讲座": "training",
+    "总结大会": "commendation",
+    "表彰大会": "commendation",
+    "荣誉表彰": "commendation",
+    "理论学习": "reading",
+}
+
+
+def read_upload(name: str, data: bytes) -> list[tuple[str, bytes | None, str]]:
+    """(file name, bytes or None, refusal reason) for each page in an upload."""
+    if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
+        return _read_zip(data)
+    return [(name, data, "")]
+
+
+def _read_zip(data: bytes) -> list[tuple[str, bytes | None, str]]:
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ValidationError("压缩包已损坏或不是 zip 文件。") from None
+    entries = [e for e in archive.infolist() if not e.is_dir()]
+    if len(entries) > MAX_ENTRIES:
+        raise ValidationError(f"压缩包里有 {len(entries)} 个文件，一次最多 {MAX_ENTRIES} 个。")
+    if sum(e.file_size for e in entries) > MAX_TOTAL_BYTES:
+        raise ValidationError("压缩包解压后超过 200 MB，可能是压缩炸弹，已拒绝。")
+    pages = []
+    for entry in entries:
+        reason = _refusal(entry)
+        if reason:
+            pages.append((entry.filename, None, reason))
+            continue
+        try:
+            pages.append((entry.filename, _read_entry(archive, entry), ""))
+        except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as error:
+            pages.append((entry.filename, None, f"无法解压：{error}"))
+    return pages
+
+
+def _refusal(entry: zipfile.ZipInfo) -> str:
+    path = PurePosixPath(entry.filename.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or ":" in path.parts[0]:
+        return "文件名含有 ../ 或绝对路径，已拒绝。"
+    if path.suffix.lower() not in PAGE_SUFFIXES:
+        return f"不是网页或文本文件（{path.suffix or '无扩展名'}），已跳过。"
+    if entry.file_size > MAX_PAGE_BYTES:
+        return f"文件过大（{entry.file_size / 1024 / 1024:.1f} MB），单个网页不能超过 {MAX_PAGE_BYTES // 1024 // 1024} MB。"
+    if entry.compress_size and entry.file_size / entry.compress_size > MAX_RATIO:
+        return "压缩比异常（可能是压缩炸弹），已拒绝。"
+    return ""
+
+
+def _read_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bytes:
+    """Read at most the page limit, whatever the entry's header claims."""
+    with archive.open(entry) as handle:
+        data = handle.read(MAX_PAGE_BYTES + 1)
+    if len(data) > MAX_PAGE_BYTES:
+        raise ValueError("解压后超过单页大小上限")
+    return data
+
+
+def stage(user, org: PartyOrg, name: str, data: bytes) -> str:
+    """Extract every page of the upload into PageImport rows (one transaction); returns the batch id."""
+    batch = uuid.uuid4().hex
+    rows = []
+    for file_name, content, reason in read_upload(name, data):
+        row = PageImport(org=org, batch=batch, file_name=file_name[:200], created_by=user)
+        if content is None:
+            row.status, row.error = PageImportStatus.FAILED, reason
+        else:
+            try:
+                row.extracted = extract_page(content)
+            except PageError as error:
+                row.status, row.error = PageImportStatus.FAILED, str(error)
+        rows.append(row)
+    with transaction.atomic():
+        for row in rows:
+            row.save()
+    return batch
+
+
+def proposals(item: PageImport) -> dict:
+    """The extracted names matched against the registry inside the importer's unit (linked when known)."""
+    data = item.extracted
+    names = [normalise(n) for n in data.get("institutions", [])]
+    known_units = dict(Institution.objects.filter(name_norm__in=names).values_list("name_norm", "id"))
+    org_names = [normalise(n) for n in data.get("party_organisations", [])]
+    known_orgs = dict(PartyOrg.objects.filter(name_norm__in=org_names).values_list("name_norm", "id"))
+    people_names = [normalise(p["name"]) for p in data.get("people", [])]
+    known_people = {}
+    for name_norm, pk in (
+        Person.objects.visible_to(item.created_by)
+        .filter(name_norm__in=people_names)
+        .values_list("name_norm", "id")[:200]
+    ):
+        known_people.setdefault(name_norm, pk)
+    return {
+        "institutions": [(n, known_units.get(normalise(n))) for n in data.get("institutions", [])],
+        "party_organisations": [(n, known_orgs.get(normalise(n))) for n in data.get("party_organisations", [])],
+        "people": [(p["name"], p["posts"], known_people.get(normalise(p["name"]))) for p in data.get("people", [])],
+    }
+
+
+def confirm(user, item: PageImport, cleaned: dict) -> Article:
+    """Create the article (and the activity, if asked) from the reviewed values, all or nothing."""
+    with transaction.atomic():
+        item = PageImport.objects.select_for_update().get(pk=item.pk)
+        if item.status != PageImportStatus.PENDING:
+            raise ValidationError("这一页已经处理过了。")
+        data = item.extracted
+        article = Article(
+            org=item.org,
+            column=cleaned["column"],
+            title=cleaned["title"],
+            source=cleaned["source"],
+            author=cleaned["author"],
+            editor=cleaned["editor"],
+            published_at=cleaned["published_at"],
+            body_html=services.paragraphs_to_html(cleaned["body"].splitlines()),
+            imported_views=data.get("views") or 0,
+            original_file=item.file_name,
+            created_by=user,
+        )
+        if cleaned.get("create_activity"):
+            article.activity = _activity_from_page(user, item, cleaned, data)
+        services.save_article(article)
+        if cleaned.get("publish"):
+            services.move(user, article.pk, Status.PUBLISHED)
+        item.status, item.article = PageImportStatus.CONFIRMED, article
+        item.save()
+    return article
+
+
+def _activity_from_page(user, item: PageImport, cleaned: dict, data: dict) -> Activity:
+    from activities import compliance
+    from activities import services as activity_services
+
+    day: datetime.date = cleaned["event_date"]
+    starts = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+    activity = Activity.objects.create(
+        title=cleaned["title"][:120],
+        kind=cleaned["event_kind"],
+        lead_org=item.org,
+        starts_at=starts,
+        summary=cleaned["body"].split("\n")[0][:2000],
+    )
+    activity_services.set_organisers(activity, [item.org])
+    own_institution = item.org.institution.name if item.org.institution_id else ""
+    found = proposals(item)
+    for name, unit_id in found["institutions"]:
+        if name != own_institution:
+            GuestGroup.objects.create(activity=activity, institution_id=unit_id, unit_name=name[:120], count=0)
+    for order, (name, posts, person_id) in enumerate(found["people"][:40]):
+        Speaker.objects.create(
+            activity=activity,
+            person_id=person_id,
+            name=name[:40],
+            role=SpeakerRole.SPEECH,
+            post="、".join(posts)[:200],
+            sort_order=order,
+        )
+    compliance.refresh_branches([item.org.pk])
+    return activity
+
+
+def default_kind(event_type: str | None) -> ActivityKind | None:
+    code = EVENT_KIND_CODES.get(event_type or "")
+    kinds = ActivityKind.objects.filter(is_active=True)
+    return (kinds.filter(code=code).first() if code else None) or kinds.filter(name=event_type or "").first()

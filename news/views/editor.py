@@ -1,0 +1,177 @@
+"""The editors' side: articles in scope, the review flow, photos, columns, drafts from activities, search."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from activities.images import PhotoError, process_photo
+from activities.models import Activity
+from core.access import (
+    Role,
+    get_changeable_or_404,
+    get_visible_or_404,
+    highest_role,
+    object_to_edit,
+    recheck_in_scope,
+    require,
+)
+from core.export import xlsx_response
+from core.history import history_for
+from core.paging import count_response, keyset_page
+
+from .. import search as search_module
+from .. import services
+from ..forms import ArticleForm, ColumnForm, PhotoForm, writable_columns
+from ..models import Article, Column, DocumentKind, Status
+
+ORDERING = ("-id",)
+
+
+@login_required
+def article_list(request):
+    qs = Article.objects.visible_to(request.user)
+    status = request.GET.get("status")
+    if status in Status.values:
+        qs = qs.filter(status=status)
+    column = request.GET.get("column", "")
+    if column.isdigit():
+        qs = qs.filter(column_id=int(column))
+    if request.GET.get("export") == "xlsx":
+        rows = (
+            (a.title, a.org.name, a.column.name, a.get_status_display(), a.published_at, a.source, a.author,
+             a.shown_views)
+            for a in qs.select_related("org", "column").order_by(*ORDERING).iterator(1000)
+        )  # fmt: skip
+        return xlsx_response("党建动态", ["标题", "单位", "栏目", "状态", "发布时间", "来源", "作者", "浏览"], rows)
+    if counted := count_response(request, qs, ORDERING):
+        return counted
+    page = keyset_page(
+        qs.values("id", "title", "status", "published_at", "org__name", "column__name", "views", "imported_views"),
+        ORDERING, request.GET.get("after"),
+    )  # fmt: skip
+    return render(request, "news/article_list.html", {
+        "page": page, "statuses": Status.choices, "columns": writable_columns(request.user),
+        "can_write": highest_role(request.user) >= Role.SECRETARY,
+        "can_import": highest_role(request.user) >= Role.UNIT_ADMIN,
+    })  # fmt: skip
+
+
+@login_required
+def article_form(request, pk=None):
+    article = object_to_edit(request.user, Article.objects, pk, Role.SECRETARY, "只有支部书记及以上角色可以撰写文章")
+    if article is not None and article.status == Status.PUBLISHED:
+        require(request.user, article, "review")  # editing a published page is the reviewer's call
+    form = ArticleForm(request.POST or None, instance=article, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                article = form.save(commit=False)
+                if article.created_by_id is None:
+                    article.created_by = request.user
+                services.save_article(article)
+                recheck_in_scope(request.user, article)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "文章已保存。")
+            return redirect("news:detail", article.pk)
+    return render(request, "news/article_form.html", {"form": form, "article": article})
+
+
+@login_required
+def article_detail(request, pk):
+    article = get_visible_or_404(request.user, Article.objects.select_related("org", "column", "activity"), pk=pk)
+    return render(request, "news/article_detail.html", {
+        "article": article, "photos": article.photos.all(), "steps": services.allowed_steps(request.user, article),
+        "step_names": services.STEP_NAMES, "history": history_for(article), "photo_form": PhotoForm(),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def article_step(request, pk):
+    get_visible_or_404(request.user, Article.objects, pk=pk)
+    try:
+        article = services.move(request.user, pk, request.POST.get("to", ""), request.POST.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"文章{services.STEP_NAMES[article.status]}成功。")
+    return redirect("news:detail", pk)
+
+
+@login_required
+@require_POST
+def photo_add(request, pk):
+    article = get_changeable_or_404(request.user, Article.objects, pk=pk)
+    form = PhotoForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("news:detail", pk)
+    try:
+        content, width, height = process_photo(form.cleaned_data["image"])
+    except PhotoError as error:
+        messages.error(request, str(error))
+        return redirect("news:detail", pk)
+    photo = form.save(commit=False)
+    photo.article, photo.width, photo.height = article, width, height
+    photo.sort_order = article.photos.count()
+    photo.image.save(content.name, content, save=False)
+    with transaction.atomic():
+        if photo.is_cover:
+            article.photos.update(is_cover=False)
+        photo.save()
+        services.reindex(article)
+    messages.success(request, "图片已添加。")
+    return redirect("news:detail", pk)
+
+
+@login_required
+@require_POST
+def draft_from_activity(request, activity_pk):
+    activity = get_visible_or_404(request.user, Activity.objects.select_related("kind", "pairing"), pk=activity_pk)
+    column = writable_columns(request.user).filter(pk=request.POST.get("column") or 0).first()
+    if column is None:
+        messages.error(request, "请选择一个您可以发稿的栏目。")
+        return redirect("activities:detail", activity_pk)
+    article = services.draft_from_activity(request.user, activity, column)
+    messages.success(request, "已根据活动记录生成草稿，请补充正文后提交审核。")
+    return redirect("news:edit", article.pk)
+
+
+@login_required
+def column_list(request):
+    columns = Column.objects.visible_to(request.user).select_related("org").order_by("org_path", "sort_order")[:500]
+    return render(request, "news/column_list.html", {
+        "columns": columns, "can_create": highest_role(request.user) >= Role.UNIT_ADMIN,
+    })  # fmt: skip
+
+
+@login_required
+def column_form(request, pk=None):
+    column = object_to_edit(request.user, Column.objects, pk, Role.UNIT_ADMIN, "只有单位管理员及以上角色可以设置栏目")
+    form = ColumnForm(request.POST or None, instance=column, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            column = form.save()
+            recheck_in_scope(request.user, column)
+        messages.success(request, "栏目已保存。")
+        return redirect("news:columns")
+    return render(request, "news/simple_form.html", {"form": form, "title": "栏目"})
+
+
+@login_required
+def search(request):
+    query = request.GET.get("q", "").strip()[:100]
+    order = "date" if request.GET.get("order") == "date" else "relevance"
+    kinds = tuple(k for k in (request.GET.get("kind", ""),) if k in DocumentKind.values)
+    offset = int(request.GET.get("offset", "0")) if request.GET.get("offset", "0").isdigit() else 0
+    if highest_role(request.user) < Role.SECRETARY:
+        raise PermissionDenied("搜索文章和活动需要支部书记及以上角色；公开文章请在单位网站搜索。")
+    hits = search_module.search(query, user=request.user, order=order, kinds=kinds, offset=offset) if query else []
+    return render(request, "news/search.html", {
+        "query": query, "hits": hits, "order": order, "kind": kinds[0] if kinds else "", "offset": offset,
+    })  # fmt: skip

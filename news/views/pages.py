@@ -1,0 +1,109 @@
+"""Reading existing pages in: upload one page or a zip, review what was read, confirm or set aside."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.access import Role, get_changeable_or_404, highest_role
+
+from .. import importer
+from ..extract.dates import parse_published
+from ..forms import ConfirmForm, UploadForm
+from ..models import Column, PageImport, PageImportStatus
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+@login_required
+def upload(request):
+    if highest_role(request.user) < Role.UNIT_ADMIN:
+        raise PermissionDenied("只有单位管理员及以上角色可以导入网页")
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        if upload_file.size > MAX_UPLOAD_BYTES:
+            form.add_error("file", f"文件过大（{upload_file.size / 1024 / 1024:.1f} MB），一次最多上传 50 MB。")
+        else:
+            try:
+                batch = importer.stage(request.user, form.cleaned_data["org"], upload_file.name, upload_file.read())
+            except ValidationError as error:
+                form.add_error("file", error)
+            else:
+                return redirect("news:import-batch", batch)
+    recent = (
+        PageImport.objects.visible_to(request.user)
+        .order_by("-id")
+        .values("id", "file_name", "status", "created_at", "batch", "extracted__title")[:20]
+    )
+    return render(request, "news/import_upload.html", {"form": form, "recent": recent})
+
+
+@login_required
+def batch(request, batch):
+    items = list(PageImport.objects.visible_to(request.user, "change").filter(batch=batch).order_by("id"))
+    if not items:
+        raise PermissionDenied("没有这一批导入，或您无权查看")
+    return render(request, "news/import_batch.html", {"items": items, "batch": batch})
+
+
+@login_required
+def review(request, pk):
+    item = get_changeable_or_404(request.user, PageImport.objects.select_related("org"), pk=pk)
+    if item.status != PageImportStatus.PENDING:
+        messages.info(request, "这一页已经处理过了。")
+        return redirect("news:import-batch", item.batch)
+    form = ConfirmForm(request.POST or None, item=item, initial=_initial(item))
+    if request.method == "POST" and form.is_valid():
+        try:
+            article = importer.confirm(request.user, item, form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"已导入《{article.title}》。")
+            return redirect("news:detail", article.pk)
+    return render(request, "news/import_review.html", {
+        "item": item, "form": form, "data": item.extracted, "found": importer.proposals(item),
+        "has_columns": Column.objects.filter(org=item.org, is_active=True).exists(),
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def reject(request, pk):
+    item = get_changeable_or_404(request.user, PageImport.objects, pk=pk)
+    if item.status == PageImportStatus.PENDING:
+        item.status = PageImportStatus.REJECTED
+        item.save(update_fields=["status"])
+        messages.success(request, "已放弃这一页。")
+    return redirect("news:import-batch", item.batch)
+
+
+def _initial(item: PageImport) -> dict:
+    data = item.extracted
+    published = parse_published(data.get("published_at") or "")
+    if isinstance(published, datetime.date) and not isinstance(published, datetime.datetime):
+        published = datetime.datetime.combine(published, datetime.time(9, 0))
+    if published is not None and timezone.is_naive(published):
+        published = timezone.make_aware(published)
+    column = (
+        Column.objects.filter(org=item.org, is_active=True, name=data.get("column") or "").first()
+        or Column.objects.filter(org=item.org, is_active=True).first()
+    )
+    dates = data.get("event_dates") or []
+    return {
+        "column": column,
+        "title": data.get("title", ""),
+        "published_at": published,
+        "source": data.get("source") or "",
+        "author": data.get("author") or "",
+        "editor": data.get("editor") or "",
+        "body": data.get("body", ""),
+        "event_date": dates[0] if dates else None,
+        "event_kind": importer.default_kind(data.get("event_type")),
+        "create_activity": bool(dates),
+    }

@@ -1,0 +1,150 @@
+"""A unit's public news site: columns, article pages, Atom feeds, site search and the view beacon.
+
+No login and no session: only published articles of the unit's subtree are ever read, and only the fields
+an article holds (no members, attendance or ID numbers exist on it). The rendered article page is cached
+(cleared when the article changes) and marked cacheable for browsers and proxies. Views are counted by a
+beacon the page sends after loading, so caching does not hide views and crawlers that run no script are not
+counted; one visitor counts once per article per day.
+"""
+
+import segno
+from django.core.cache import cache
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import feedgenerator
+from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from core.paging import keyset_page
+from orgs.models import PartyOrg
+
+from .. import search as search_module
+from .. import services
+from ..models import Article, ArticlePhoto, Column, Status
+
+PAGE_CACHE_SECONDS = 300
+PUBLIC_ORDERING = ("-published_at", "-id")
+
+
+def _unit(org_pk: int) -> PartyOrg:
+    return get_object_or_404(PartyOrg.objects.only("id", "name", "path", "is_active"), pk=org_pk, is_active=True)
+
+
+def _published(unit: PartyOrg):
+    return Article.objects.filter(status=Status.PUBLISHED, org_path__gte=unit.path, org_path__lt=unit.path + "~")
+
+
+def _public(response: HttpResponse, seconds: int = PAGE_CACHE_SECONDS) -> HttpResponse:
+    patch_cache_control(response, public=True, max_age=seconds)
+    return response
+
+
+def site_home(request, org_pk):
+    unit = _unit(org_pk)
+    columns = list(Column.objects.filter(org=unit, is_active=True))
+    latest = {
+        column.pk: list(
+            _published(unit).filter(column=column).order_by(*PUBLIC_ORDERING).values("id", "title", "published_at")[:8]
+        )
+        for column in columns
+    }
+    return _public(render(request, "news/site_home.html", {"unit": unit, "columns": columns, "latest": latest}))
+
+
+def site_column(request, org_pk, column_pk):
+    unit = _unit(org_pk)
+    column = get_object_or_404(Column, pk=column_pk, org=unit, is_active=True)
+    page = keyset_page(
+        _published(unit).filter(column=column).values("id", "title", "published_at", "summary"),
+        PUBLIC_ORDERING, request.GET.get("after"), size=20,
+    )  # fmt: skip
+    return _public(render(request, "news/site_column.html", {"unit": unit, "column": column, "page": page}))
+
+
+def site_article(request, org_pk, pk):
+    key = services.article_cache_key(pk)
+    cached = cache.get(key)
+    if cached is None or cached[0] != org_pk:
+        html = _render_article(request, org_pk, pk)
+        cached = (org_pk, html)
+        cache.set(key, cached, PAGE_CACHE_SECONDS)
+    return _public(HttpResponse(cached[1]))
+
+
+def _render_article(request, org_pk: int, pk: int) -> str:
+    unit = _unit(org_pk)
+    article = (
+        _published(unit).select_related("column").filter(pk=pk)
+        .only("id", "title", "summary", "body_html", "source", "author", "editor", "published_at", "views",
+              "imported_views", "column__id", "column__name", "column__parent_name", "org_path", "status").first()
+    )  # fmt: skip
+    if article is None:
+        raise Http404("文章不存在或未发布")
+    siblings = _published(unit).filter(column_id=article.column_id)
+    newer = (
+        siblings.filter(
+            Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, id__gt=article.pk)
+        )
+        .order_by("published_at", "id")
+        .values("id", "title")
+        .first()
+    )
+    older = (
+        siblings.filter(
+            Q(published_at__lt=article.published_at) | Q(published_at=article.published_at, id__lt=article.pk)
+        )
+        .order_by("-published_at", "-id")
+        .values("id", "title")
+        .first()
+    )
+    url = request.build_absolute_uri(reverse("news:site-article", args=[org_pk, pk]))
+    photos = list(ArticlePhoto.objects.filter(article_id=pk).only("image", "caption", "is_cover"))
+    response = render(request, "news/site_article.html", {
+        "unit": unit, "article": article, "photos": photos, "previous": older, "next": newer, "page_url": url,
+        "qr_svg": segno.make(url, error="m").svg_inline(scale=3),
+        "cover": next((p for p in photos if p.is_cover), photos[0] if photos else None),
+    })  # fmt: skip
+    return response.content.decode()
+
+
+def site_feed(request, org_pk, column_pk=None):
+    unit = _unit(org_pk)
+    articles = _published(unit).select_related("column")
+    link = request.build_absolute_uri(reverse("news:site-home", args=[org_pk]))
+    title = f"{unit.name} · 党建动态"
+    if column_pk:
+        column = get_object_or_404(Column, pk=column_pk, org=unit)
+        articles, title = articles.filter(column=column), f"{unit.name} · {column.name}"
+    feed = feedgenerator.Atom1Feed(title=title, link=link, description=title, language="zh-hans")
+    for article in articles.order_by(*PUBLIC_ORDERING)[:30]:
+        url = request.build_absolute_uri(reverse("news:site-article", args=[org_pk, article.pk]))
+        feed.add_item(title=article.title, link=url, description=article.summary, pubdate=article.published_at,
+                      updateddate=article.updated_at, unique_id=url, categories=[article.column.name],
+                      author_name=article.author or article.source or unit.name)  # fmt: skip
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return _public(response)
+
+
+def site_search(request, org_pk):
+    unit = _unit(org_pk)
+    query = request.GET.get("q", "").strip()[:100]
+    order = "date" if request.GET.get("order") == "date" else "relevance"
+    hits = search_module.search(query, public_only=True, org_path=unit.path, order=order) if query else []
+    return render(request, "news/site_search.html", {"unit": unit, "query": query, "hits": hits, "order": order})
+
+
+@csrf_exempt
+@require_POST
+def site_hit(request, pk):
+    """The view beacon. Exempt from CSRF: it changes nothing but a de-duplicated counter."""
+    if not Article.objects.filter(pk=pk, status=Status.PUBLISHED).exists():
+        raise Http404("文章不存在或未发布")
+    address = request.META.get("REMOTE_ADDR", "")
+    services.count_view(pk, address, request.META.get("HTTP_USER_AGENT", ""))
+    response = HttpResponse(status=204)
+    response["Cache-Control"] = "no-store"
+    return response
