@@ -213,13 +213,18 @@ def _body(lines: list[Line], title: str, images: dict) -> tuple[list[str], list[
         if is_caption:
             last_image["caption"] = line.text
         last_image = None
-        if not paragraphs and not is_caption and not has_sentence(m):
+        if not paragraphs and not is_caption and _is_banner(m):
             continue  # a banner or slogan above the first paragraph
         if m in seen:
             continue
         seen.add(m)
         paragraphs.append(line.text)
     return paragraphs, captions
+
+
+def _is_banner(matching: str) -> bool:
+    """A slogan or banner line: short and without sentence punctuation."""
+    return len(matching) < 20 and not any(p in matching for p in "。，,；;！!？?")
 
 
 def _column(lines: list[Line], title_index: int | None, body_start: int) -> str | None:

@@ -263,3 +263,39 @@ def _named(name: str, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+class CommandsTest(NewsTestCase):
+    def test_import_pages_reads_a_directory_and_reports_each_file(self):
+        import csv
+        import tempfile
+
+        from django.core.management import call_command
+
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            (root / "a.txt").write_text(
+                "首页 > 党建\n医院党委召开党建工作会议\n发布时间:2024-05-25\n5月22日,医院党委召开会议。\n"
+            )
+            (root / "b.html").write_bytes(b"\x00\x01binary")
+            (root / "skip.pdf").write_bytes(b"%PDF")
+            report = root / "report.csv"
+            out = io.StringIO()
+            call_command("import_pages", str(root), org=str(self.org_a.pk), report=str(report), stdout=out)
+            rows = list(csv.reader(report.open(encoding="utf-8-sig")))
+        self.assertEqual([r[0] for r in rows[1:]], ["a.txt", "b.html"])
+        self.assertEqual(rows[1][2:5], ["医院党委召开党建工作会议", "2024-05-25", "2024-05-22"])
+        self.assertIn("二进制", rows[2][8])
+        self.assertEqual(Article.objects.count(), 0)
+        self.assertIn("1 页待核对", out.getvalue())
+
+    def test_rebuild_search_index_covers_bulk_loaded_records(self):
+        from django.core.management import call_command
+
+        from news.models import SearchDocument
+        from news.search import search
+
+        activity = self.record(self.branch_a1, "party_day", when=at(2024, 5, 22), title="博爱医院五月主题党日")
+        SearchDocument.objects.all().delete()
+        call_command("rebuild_search_index", stdout=io.StringIO())
+        self.assertEqual([h.object_id for h in search("主题党日", user=self.users["secretary"])], [activity.pk])

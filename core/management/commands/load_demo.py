@@ -17,6 +17,8 @@ from core.synthetic import Builder, committee_positions, save_people
 from orgs import services
 from orgs.models import Institution, OrgKind, PartyOrg
 from pairings import demo as pairing_demo
+from news import demo as news_demo
+from news.models import Column
 from pairings.models import Pairing
 from people.models import Membership, PartyStatus, Person, Position
 
@@ -48,6 +50,10 @@ class Command(BaseCommand):
             with transaction.atomic():
                 alliance_demo.load_demo_alliance()
             self.stdout.write(self.style.SUCCESS("已载入演示医联体与转诊"))
+        if not Column.objects.filter(name=news_demo.MARKER).exists():
+            with transaction.atomic():
+                count = news_demo.load_demo_news(get_user_model().objects.filter(username="boai_admin").first())
+            self.stdout.write(self.style.SUCCESS(f"已载入演示党建动态：{count} 篇"))
         self._print_logins()
 
     def _load(self):
