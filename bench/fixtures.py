@@ -121,9 +121,18 @@ def info():
     region = city.institution.region_code[:4] if city.institution_id else "4402"
     ledger_branch = PartyOrg.objects.get(name=LEDGER_BRANCH)
     busy_person = member.person.pk
+    from news.models import Article, Column
+
+    column = Column.objects.filter(name="党建动态（模拟）").order_by("id").first()
+    article = Article.objects.filter(column=column, status="published").order_by("-published_at").first()
     print(
         json.dumps(
             {
+                "site_unit": column.org_id if column else None,
+                "column": column.pk if column else None,
+                "article": article.pk if article else None,
+                "common_word": "医院",
+                "search_words": "主题党日 志愿服务",
                 "session": session_for(admin),
                 "token": token.key,
                 "big_committee": PartyOrg.objects.get(name=BIG).pk,

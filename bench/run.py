@@ -1,5 +1,6 @@
 """make bench: build the province scale on SQLite and PostgreSQL, time the key pages through gunicorn against
-/healthz in the same run, time a 100k-row people import, print a table and write bench/results.json.
+/healthz in the same run, time a 100k-row people import and news page extraction, print a table and write
+bench/results.json.
 
     .venv/bin/python bench/run.py [--scale province|small] [--engines sqlite,postgresql] [--requests 300]
 """
@@ -45,6 +46,7 @@ def build(engine: str, env: dict, scale: str, workdir: Path) -> None:
     if marker.exists():
         manage(env, "migrate", "-v0")  # a cached database follows the schema of the code being measured
         manage(env, "generate_cooperation", "--scale", scale, "--if-missing")  # data added after it was built
+        manage(env, "generate_news", "--scale", scale, "--if-missing")
         subprocess.run([PYTHON, str(ROOT / "bench" / "fixtures.py")], cwd=ROOT, env=env, check=True)
         return
     if engine == "postgresql":
@@ -135,6 +137,11 @@ def measure_pages(engine: str, env: dict, scale: str, n: int) -> list[dict]:
             ("co-construction network of a city (JSON)", f"/pairings/network/data/?org={info['city']}", session),
             ("sector co-construction statistics", "/pairings/network/", session),
             ("referral list (50 rows)", "/alliances/referrals/", session),
+            ("public article page (cached)", f"/news/site/{info['site_unit']}/a/{info['article']}/", {}),
+            ("public column list (20 rows)", f"/news/site/{info['site_unit']}/c/{info['column']}/", {}),
+            ("public site search, common word", f"/news/site/{info['site_unit']}/search/?q={info['common_word']}", {}),
+            ("search articles + activities, signed in", f"/news/search/?q={info['search_words']}", session),
+            ("search, common word by date", f"/news/search/?q={info['common_word']}&order=date", session),
             ("yearly ledger .docx (50 members, ~60 meetings)",
              f"/activities/org/{info['ledger_branch']}/ledger/{info['ledger_year']}/?format=docx", session),
         ]  # fmt: skip
@@ -219,6 +226,9 @@ def main():
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     all_cases, imports = [], []
+    extraction = json.loads(subprocess.run([PYTHON, str(ROOT / "bench" / "extraction.py")], cwd=ROOT, check=True,
+                                           capture_output=True, text=True).stdout)  # fmt: skip
+    print(f"extraction: {extraction['pages_per_s']} pages/s on one core (goal 50, ×{extraction['ratio_to_goal']})")
     for engine in args.engines.split(","):
         env = engine_env(engine, workdir, args.scale)
         print(f"== {engine}: building {args.scale} (once; cached in {workdir})", flush=True)
@@ -239,6 +249,7 @@ def main():
         "import_rows_per_s": first.get("rows_per_s"),
         "import_peak_rss_mb": first.get("peak_rss_mb"),
         "imports": imports,
+        "extraction": extraction,
     }
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
     print("\nwrote bench/results.json")

@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from core.access import PATH_END, granted_roots
 from core.text import normalise
+from orgs.models import ancestor_paths
 
 from .extract.lines import matching_form
 from .models import DocumentKind, SearchDocument
@@ -27,7 +28,7 @@ _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def document_tokens(title: str, text: str) -> str:
+def document_tokens(title: str, text: str, *, org_path: str, is_public: bool, kind: str) -> str:
     title_norm, text_norm = normalise(title), normalise(text)
     words = _words(rjieba.cut_for_search(title_norm)) * 2
     cjk = [c for c in title_norm if _CJK.match(c)]
@@ -36,7 +37,25 @@ def document_tokens(title: str, text: str) -> str:
     words += body_words
     # jieba's HMM glues unknown names to a neighbour (雷继敏作): pairs of long words let a name still match.
     words += [pair for w in body_words if len(w) >= 3 and _CJK.match(w) for pair in _pairs(w)]
-    return " ".join(words)
+    return " ".join(words + scope_tokens(org_path, is_public, kind))
+
+
+def scope_tokens(org_path: str, is_public: bool, kind: str) -> list[str]:
+    """Where a document sits, as index words: every ancestor path, publication and kind. A scoped query then
+    intersects posting lists inside the index instead of joining every match of a common word to its row."""
+    tokens = [_path_token(p) for p in ancestor_paths(org_path)] + [_kind_token(kind)]
+    return tokens + [PUBLIC_TOKEN] if is_public else tokens
+
+
+def _path_token(path: str) -> str:
+    return "zp" + path
+
+
+def _kind_token(kind: str) -> str:
+    return "zk" + kind
+
+
+PUBLIC_TOKEN = "zpublic"
 
 
 def _pairs(word: str) -> list[str]:
@@ -55,7 +74,8 @@ def index(kind: str, object_id: int, *, org_path: str, is_public: bool, day, tit
     SearchDocument.objects.update_or_create(
         kind=kind, object_id=object_id,
         defaults={"org_path": org_path, "is_public": is_public, "day": day, "title": title[:200],
-                  "text": text[:4000], "tokens": document_tokens(title, text)},
+                  "text": text[:4000],
+                  "tokens": document_tokens(title, text, org_path=org_path, is_public=is_public, kind=kind)},
     )  # fmt: skip
 
 
@@ -87,36 +107,40 @@ def search(
     words = query_words(query)
     if not words:
         return []
-    filters, params = _filters(user, public_only, org_path, kinds)
+    filters, params, scope = _filters(user, public_only, org_path, kinds)
     if filters is None:
         return []
     if connection.vendor == "postgresql":
-        rows = _postgres(words, filters, params, order, offset, limit)
+        rows = _postgres(words, scope, filters, params, order, offset, limit)
     else:
-        rows = _sqlite(words, filters, params, order, offset, limit)
+        rows = _sqlite(words, scope, filters, params, order, offset, limit)
     return [_hit(row, words) for row in rows]
 
 
 def _filters(user, public_only, org_path, kinds):
-    clauses, params = [], []
+    """SQL conditions on the document row plus the same conditions as index words ([[any of], ...] per condition)."""
+    clauses, params, terms = [], [], []
     if public_only:
-        clauses.append("d.is_public")
-        clauses.append("d.kind = %s")
+        clauses.append("d.is_public AND d.kind = %s")
         params.append(DocumentKind.ARTICLE)
+        terms += [[PUBLIC_TOKEN], [_kind_token(DocumentKind.ARTICLE)]]
     elif not user.is_superuser:
         roots = granted_roots(user, SearchDocument.access_roles["view"])
         if not roots:
-            return None, []
+            return None, [], []
         clauses.append("(" + " OR ".join(["(d.org_path >= %s AND d.org_path < %s)"] * len(roots)) + ")")
         for root in roots:
             params += [root, root + PATH_END]
+        terms.append([_path_token(root) for root in roots])
     if org_path:
         clauses.append("d.org_path >= %s AND d.org_path < %s")
         params += [org_path, org_path + PATH_END]
+        terms.append([_path_token(org_path)])
     if kinds:
         clauses.append("d.kind IN (" + ", ".join(["%s"] * len(kinds)) + ")")
         params += list(kinds)
-    return (" AND ".join(clauses) or "1=1"), params
+        terms.append([_kind_token(k) for k in kinds])
+    return (" AND ".join(clauses) or "1=1"), params, terms
 
 
 _COLUMNS = "d.kind, d.object_id, d.title, d.text, d.day"
@@ -132,8 +156,12 @@ def _fts_term(word: str, quote: str, both: str, either: str) -> str:
     return term
 
 
-def _sqlite(words, filters, params, order, offset, limit):
-    match = " AND ".join(_fts_term(w, '"', "AND", "OR") for w in words)
+def _any_of(tokens: list[str], quote: str, either: str) -> str:
+    return "(" + f" {either} ".join(quote + t + quote for t in tokens) + ")"
+
+
+def _sqlite(words, scope, filters, params, order, offset, limit):
+    match = " AND ".join([_fts_term(w, '"', "AND", "OR") for w in words] + [_any_of(t, '"', "OR") for t in scope])
     if order == "date":
         sql = (
             f"SELECT {_COLUMNS} FROM news_search_fts f JOIN news_searchdocument d ON d.id = f.rowid "
@@ -152,8 +180,8 @@ def _sqlite(words, filters, params, order, offset, limit):
         return cursor.fetchall()
 
 
-def _postgres(words, filters, params, order, offset, limit):
-    tsquery = " & ".join(_fts_term(w, "'", "&", "|") for w in words)
+def _postgres(words, scope, filters, params, order, offset, limit):
+    tsquery = " & ".join([_fts_term(w, "'", "&", "|") for w in words] + [_any_of(t, "'", "|") for t in scope])
     if order == "date":
         sql = (
             f"SELECT {_COLUMNS} FROM news_searchdocument d WHERE d.tsv @@ to_tsquery('simple', %s) AND {filters} "

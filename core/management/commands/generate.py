@@ -9,6 +9,7 @@ from django.db import transaction
 from activities import compliance
 from activities.synthetic import all_branches, generate_activities
 from core.synthetic import GRADES, Builder, bulk_institutions, bulk_orgs, committee_positions, save_people
+from news import synthetic as news_synthetic
 from orgs import services
 from orgs.models import Institution, OrgKind, PartyOrg
 from pairings import synthetic as synthetic_cooperation
@@ -121,10 +122,12 @@ class Command(BaseCommand):
                 compliance.rebuild_all()
             made = synthetic_cooperation.generate_cooperation(root, *synthetic_cooperation.SCALES[scale])
             totals["pairings"], totals["referrals"] = made["pairings"], made["referrals"]
+            totals["articles"] = news_synthetic.generate_news(root, news_synthetic.SCALES[scale])
+            news_synthetic.index_activities()
         self.stdout.write(
             self.style.SUCCESS(
                 f"完成：{totals['orgs']} 个党组织，{totals['people']} 人，{totals.get('activities', 0)} 次活动，"
-                f"{totals.get('attendance', 0)} 条出勤，{totals['pairings']} 个共建关系，{totals['referrals']} 条转诊，"
+                f"{totals.get('attendance', 0)} 条出勤，{totals['pairings']} 个共建关系，{totals['referrals']} 条转诊，{totals['articles']} 篇文章，"
                 f"用时 {time.monotonic() - started:.1f} 秒"
             )
         )

@@ -14,11 +14,11 @@ from alliances import demo as alliance_demo
 from alliances.models import Alliance
 from core import demo_data as D
 from core.synthetic import Builder, committee_positions, save_people
+from news import demo as news_demo
+from news.models import Column
 from orgs import services
 from orgs.models import Institution, OrgKind, PartyOrg
 from pairings import demo as pairing_demo
-from news import demo as news_demo
-from news.models import Column
 from pairings.models import Pairing
 from people.models import Membership, PartyStatus, Person, Position
 

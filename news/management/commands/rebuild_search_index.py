@@ -39,7 +39,7 @@ class Command(BaseCommand):
             kind, pk, path, public, when, title, text = shape(row)
             day = timezone.localtime(when).date() if when else None
             batch.append(SearchDocument(kind=kind, object_id=pk, org_path=path, is_public=public, day=day,
-                                        title=title[:200], text=text[:4000], tokens=document_tokens(title, text)))  # fmt: skip
+                                        title=title[:200], text=text[:4000], tokens=document_tokens(title, text, org_path=path, is_public=public, kind=kind)))  # fmt: skip
             if len(batch) >= BATCH:
                 SearchDocument.objects.bulk_create(batch)
                 total += len(batch)
