@@ -1,0 +1,55 @@
+"""News in a browser: a seed page imported, reviewed and published by the unit's admin, then read on a phone
+by an anonymous visitor (breadcrumb, publish time, source, QR code, counted view)."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def test_seed_page_is_imported_published_and_read_on_a_phone(page_as, live_server, cast, browser):
+    from news.models import Article, ArticleHit, Column
+
+    seed = next(SEEDS.glob("002_*.txt"), None) if SEEDS.is_dir() else None
+    if seed is None:
+        pytest.skip(f"seed pages not beside the clone ({SEEDS})")
+    Column.objects.create(org=cast.org_a, name="党建动态", parent_name="党团建设")
+    page = page_as("unit_admin")
+    page.click("nav >> text=党建动态")
+    page.click("text=导入网页")
+    page.select_option("#id_org", str(cast.org_a.pk))
+    page.set_input_files("#id_file", str(seed))
+    page.click("main form button[type=submit]")
+    expect(page.locator("main")).to_contain_text("助推党建与业务双融双促")
+    page.click("text=核对并确认")
+    main = page.locator("main")
+    for fact in ("欧阳刚劲", "中山市体育运动学校", "2023-07-04", "总结大会"):
+        expect(main).to_contain_text(fact)
+    expect(page.locator("#id_source")).to_have_value("党办")
+    page.check("#id_publish")
+    page.click("text=确认导入")
+    expect(main).to_contain_text("已发布")
+    article = Article.objects.get()
+    assert article.activity is not None and article.activity.starts_at.date().isoformat() == "2023-07-04"
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN",
+                                user_agent="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0) Mobile Safari/604.1")  # fmt: skip
+    visitor = phone.new_page()
+    visitor.goto(f"{live_server.url}/news/site/{cast.org_a.pk}/a/{article.pk}/")
+    expect(visitor.locator("h1")).to_have_text("助推党建与业务双融双促!中山市博爱医院召开党建工作总结大会")
+    expect(visitor.locator(".crumbs")).to_contain_text("党团建设 > 党建动态")
+    expect(visitor.locator(".article-meta")).to_contain_text("本文来源：党办")
+    expect(visitor.locator(".qr svg")).to_be_visible()
+    expect(visitor.locator(".article-body")).to_contain_text("光荣在党50年")
+    width = visitor.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the article page scrolls sideways on a phone ({width}px)"
+    visitor.wait_for_timeout(300)
+    assert ArticleHit.objects.filter(article=article).count() == 1
+    visitor.reload()
+    visitor.wait_for_timeout(300)
+    assert ArticleHit.objects.filter(article=article).count() == 1
+    phone.close()
