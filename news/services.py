@@ -7,6 +7,7 @@ import re
 import nh3
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -14,7 +15,7 @@ from django.utils.html import escape
 from core.access import Role, role_at
 
 from . import search
-from .models import Article, ArticleHit, Column, DocumentKind, Status
+from .models import Article, ArticleHit, ArticlePhoto, Column, DocumentKind, Status
 
 ALLOWED_TAGS = {
     "p",
@@ -186,14 +187,10 @@ def draft_from_activity(user, activity, column: Column) -> Article:
     with transaction.atomic():
         save_article(article)
         for order, photo in enumerate(activity.photos.all()):
-            article.photos.create(
-                image=photo.image.name,
-                caption=photo.caption,
-                width=photo.width,
-                height=photo.height,
-                sort_order=order,
-                is_cover=order == 0,
-            )
+            copy = ArticlePhoto(article=article, caption=photo.caption, width=photo.width, height=photo.height,
+                                sort_order=order, is_cover=order == 0)  # fmt: skip
+            with photo.image.open("rb") as source:  # a copy: deleting the activity's photo keeps the article's
+                copy.image.save(photo.image.name.rsplit("/", 1)[-1], File(source), save=True)
     return article
 
 

@@ -26,4 +26,5 @@ urlpatterns = [
     path("site/<int:org_pk>/c/<int:column_pk>/feed.atom", site.site_feed, name="site-column-feed"),
     path("site/<int:org_pk>/search/", site.site_search, name="site-search"),
     path("site/hit/<int:pk>/", site.site_hit, name="site-hit"),
+    path("photo/<int:pk>/", site.photo_file, name="photo"),
 ]

@@ -23,6 +23,7 @@ from core.access import (
 from core.export import xlsx_response
 from core.history import history_for
 from core.paging import count_response, keyset_page
+from news.forms import writable_columns
 from orgs.models import PartyOrg
 from pairings import services as pairing_services
 from pairings.models import Pairing
@@ -171,6 +172,7 @@ def activity_detail(request, pk):
         "can_mark": can_change or bool(markable_paths(request.user, activity)),
         "photo_form": PhotoForm(),
         "history": history_for(activity) if can_change else [],
+        "news_columns": writable_columns(request.user) if highest_role(request.user) >= Role.SECRETARY else [],
     }
     return render(request, "activities/activity_detail.html", context)
 

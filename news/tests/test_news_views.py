@@ -299,3 +299,34 @@ class CommandsTest(NewsTestCase):
         SearchDocument.objects.all().delete()
         call_command("rebuild_search_index", stdout=io.StringIO())
         self.assertEqual([h.object_id for h in search("主题党日", user=self.users["secretary"])], [activity.pk])
+
+
+class PhotoTest(NewsTestCase):
+    def jpeg(self):
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (40, 30), "red").save(buffer, "JPEG")
+        return _named("p.jpg", buffer.getvalue())
+
+    def test_photos_follow_the_article_draft_private_published_public(self):
+        activity = self.record(self.branch_a1, "party_day", when=at(2024, 5, 22), title="五月主题党日")
+        self.login("secretary")
+        self.client.post(reverse("activities:photo-upload", args=[activity.pk]), {"image": self.jpeg(), "caption": "宣誓"})
+        self.assertContains(self.client.get(reverse("activities:detail", args=[activity.pk])), "生成新闻稿")
+        self.client.post(reverse("news:from-activity", args=[activity.pk]), {"column": self.column.pk})
+        article = Article.objects.get()
+        photo = article.photos.get()
+        self.assertEqual((photo.caption, photo.is_cover), ("宣誓", True))
+        self.assertNotEqual(photo.image.name, activity.photos.get().image.name)
+        url = reverse("news:photo", args=[photo.pk])
+        self.assertEqual(self.client.get(url)["Cache-Control"], "private, max-age=600")
+        self.client.logout()
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.publish(article)
+        self.client.logout()
+        response = self.client.get(url)
+        self.assertEqual((response.status_code, response["Content-Type"]), (200, "image/jpeg"))
+        page = self.client.get(reverse("news:site-article", args=[self.org_a.pk, article.pk])).content.decode()
+        self.assertIn(url, page)
+        self.assertIn('property="og:image"', page)

@@ -7,10 +7,12 @@ beacon the page sends after loading, so caching does not hide views and crawlers
 counted; one visitor counts once per article per day.
 """
 
+from mimetypes import guess_type
+
 import segno
 from django.core.cache import cache
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import feedgenerator
@@ -18,6 +20,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core.access import get_visible_or_404
 from core.paging import keyset_page
 from orgs.models import PartyOrg
 
@@ -135,6 +138,19 @@ def site_search(request, org_pk):
     order = "date" if request.GET.get("order") == "date" else "relevance"
     hits = search_module.search(query, public_only=True, org_path=unit.path, order=order) if query else []
     return render(request, "news/site_search.html", {"unit": unit, "query": query, "hits": hits, "order": order})
+
+
+def photo_file(request, pk):
+    """A published article's photo is public (and cacheable); a draft's only for those who may see the draft."""
+    photo = get_object_or_404(ArticlePhoto.objects.select_related("article"), pk=pk)
+    if photo.article.status == Status.PUBLISHED:
+        cache_control = "public, max-age=86400"
+    else:
+        get_visible_or_404(request.user, Article.objects, pk=photo.article_id)
+        cache_control = "private, max-age=600"
+    response = FileResponse(photo.image.open("rb"), content_type=guess_type(photo.image.name)[0] or "image/jpeg")
+    response["Cache-Control"] = cache_control
+    return response
 
 
 @csrf_exempt
