@@ -38,6 +38,7 @@ def make_person(name, org, status=PartyStatus.FORMAL, institution=None, **extra)
 REFERENCE_DATA = [
     "activities.migrations.0002_default_kinds_and_rules",
     "pairings.migrations.0002_default_categories",
+    "honours.migrations.0002_default_kinds",
 ]
 
 

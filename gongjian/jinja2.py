@@ -51,6 +51,7 @@ def query_with(request, **changes) -> str:
 
 def _labels() -> dict[str, dict[str, str]]:
     """Choice labels by value, for rows read with .values() (get_FOO_display costs ~10 µs a call)."""
+    from honours.models import AssessmentStatus, Level
     from news.models import PageImportStatus
     from news.models import Status as NewsStatus
     from orgs.models import InstitutionKind, OrgKind, Ownership, WarningCode
@@ -67,6 +68,8 @@ def _labels() -> dict[str, dict[str, str]]:
             "warning": WarningCode,
             "news_status": NewsStatus,
             "page_import_status": PageImportStatus,
+            "honour_level": Level,
+            "assessment_status": AssessmentStatus,
         }.items()
     }
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "pairings",
     "alliances",
     "news",
+    "honours",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("pairings/", include("pairings.urls")),
     path("alliances/", include("alliances.urls")),
     path("news/", include("news.urls")),
+    path("honours/", include("honours.urls")),
     path("api/v1/", include("gongjian.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

@@ -155,6 +155,8 @@ def org_detail(request, pk):
         "role": role_at(request.user, org.path),
         "term_end": org.term_end(term_years_for(org, current_settings())) if org.term_started_on else None,
         "this_year": timezone.localdate().year,
+        "honours": org.honours.select_related("kind").order_by("-year", "-id")[:50],
+        "stars": org.assessments.filter(status="published").select_related("scheme").order_by("-year")[:10],
     }
     return render(request, "orgs/org_detail.html", context)
 

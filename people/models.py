@@ -154,6 +154,7 @@ class Person(models.Model):
             models.Index(fields=["name_initials", "id"], name="person_initials"),
             models.Index(fields=["party_status", "org_path", "id"], name="person_status_scope"),
             models.Index(fields=["institution", "party_status"], name="person_institution_status"),
+            models.Index(fields=["party_status", "confirmed_on", "id"], name="person_status_confirmed"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from core.access import Role, can, get_changeable_or_404, get_visible_or_404, hi
 from core.export import xlsx_response
 from core.history import history_for, log_read
 from core.paging import count_response, keyset_page
+from honours.services import golden_year
 from orgs import services
 from orgs.models import PartyOrg
 
@@ -133,6 +134,8 @@ def person_detail(request, pk):
         .values("starts_at", "status", "reason", "activity_id", "activity__title", "activity__kind__name")
         .order_by("-starts_at")[:10],
         "ATTENDANCE": dict(AttendanceStatus.choices),
+        "honours": person.honours.select_related("kind").order_by("-year", "-id")[:50],
+        "golden_year": golden_year(person.confirmed_on) if person.party_status == PartyStatus.FORMAL else None,
     }
     return render(request, "people/person_detail.html", context)
 

@@ -1,0 +1,142 @@
+import datetime
+
+from django.urls import reverse
+
+from core.testing import CastTestCase, make_person
+from honours.models import (
+    Assessment, AssessmentScheme, AssessmentStatus, Honour, HonourKind, Indicator, Nomination, NominationBatch,
+    NominationStatus,
+)  # fmt: skip
+from people.models import PartyStatus
+
+
+class GoldenTest(CastTestCase):
+    def test_the_50_year_list_counts_to_1_july_and_shows_who_has_the_medal(self):
+        veteran = make_person("李永川", self.branch_a1, joined_on=datetime.date(1972, 5, 1), confirmed_on=datetime.date(1973, 6, 30))
+        late = make_person("王老党员", self.branch_a1, joined_on=datetime.date(1972, 9, 1), confirmed_on=datetime.date(1973, 7, 2))
+        make_person("张已故", self.branch_a1, joined_on=datetime.date(1960, 1, 1), confirmed_on=datetime.date(1961, 1, 1),
+                    died_on=datetime.date(2020, 1, 1))  # fmt: skip
+        make_person("刘外单位", self.org_b, joined_on=datetime.date(1960, 1, 1), confirmed_on=datetime.date(1961, 1, 1))
+        self.login("unit_admin")
+        page = self.client.get(reverse("honours:golden"), {"year": 2023}).content.decode()
+        self.assertIn(veteran.name, page)
+        self.assertNotIn(late.name, page)
+        self.assertNotIn("张已故", page)
+        self.assertNotIn("刘外单位", page)
+        self.assertIn("待颁发", page)
+        self.assertIn(late.name, self.client.get(reverse("honours:golden"), {"year": 2024}).content.decode())
+        self.assertContains(self.client.get(reverse("people:detail", args=[late.pk])), "2024年7月1日起符合颁发条件")
+
+        kind = HonourKind.objects.get(code="golden_50")
+        form = {"kind": kind.pk, "person": veteran.pk, "org": "", "post_name": "", "issuer": "中山市博爱医院党委",
+                "level": "unit", "year": 2023, "awarded_on": "2023-07-04", "note": ""}  # fmt: skip
+        self.assertRedirects(self.client.post(reverse("honours:create"), form), reverse("honours:list"))
+        self.assertIn("已颁发", self.client.get(reverse("honours:golden"), {"year": 2023}).content.decode())
+        again = self.client.post(reverse("honours:create"), dict(form, year=2024))
+        self.assertContains(again, "已获得过“光荣在党50年纪念章”，该荣誉只授予一次")
+        too_early = self.client.post(reverse("honours:create"), dict(form, person=late.pk, year=2023))
+        self.assertContains(too_early, "到2023年7月1日党龄不满50年")
+        self.assertEqual(Honour.objects.count(), 1)
+        self.assertContains(self.client.get(reverse("people:detail", args=[veteran.pk])), "光荣在党50年纪念章")
+        self.assertEqual(self.client.get(reverse("honours:golden"), {"year": 2023, "export": "xlsx"}).status_code, 200)
+        self.login("member")
+        self.assertEqual(self.client.get(reverse("honours:golden")).status_code, 403)
+
+
+class NominationTest(CastTestCase):
+    def setUp(self):
+        self.kind = HonourKind.objects.get(code="excellent_member")
+        self.batch = NominationBatch.objects.create(
+            kind=self.kind, title="2023年度优秀党员评选", issuer_org=self.sector, issuer="测试区行业党委", level="county",
+            year=2023, quota=1,
+        )  # fmt: skip
+
+    def nominate(self, person, org=None, username="secretary"):
+        self.login(username)
+        data = {"nominating_org": (org or self.branch_a1).pk, "person": person.pk, "org": "", "post_name": "",
+                "reason": "工作突出"}  # fmt: skip
+        return self.client.post(reverse("honours:batch", args=[self.batch.pk]), data)
+
+    def step(self, nomination, step, username, **extra):
+        self.login(username)
+        return self.client.post(reverse("honours:nomination-step", args=[nomination.pk]), {"step": step, **extra}, follow=True)
+
+    def test_a_nomination_climbs_the_tree_and_the_quota_holds(self):
+        self.assertRedirects(self.nominate(self.member_person), reverse("honours:batch", args=[self.batch.pk]))
+        nomination = Nomination.objects.get()
+        self.assertEqual((nomination.reviewing_org, nomination.snapshot["姓名"]), (self.org_a, "李永川"))
+        self.assertContains(self.step(nomination, "approve", "sector_admin"), "尚未报到评选组织，不能批准")
+        self.assertEqual(self.step(nomination, "pass", "secretary").status_code, 403)
+        self.step(nomination, "pass", "unit_admin")
+        nomination.refresh_from_db()
+        self.assertEqual(nomination.reviewing_org, self.sector)
+        self.step(nomination, "approve", "sector_admin")
+        nomination.refresh_from_db()
+        self.assertEqual(nomination.status, NominationStatus.APPROVED)
+        honour = Honour.objects.get()
+        self.assertEqual((honour.person, honour.year, honour.batch), (self.member_person, 2023, self.batch))
+
+        self.nominate(self.person_a1)
+        second = Nomination.objects.exclude(pk=nomination.pk).get()
+        self.step(second, "pass", "unit_admin")
+        response = self.step(second, "approve", "sector_admin")
+        self.assertContains(response, "名额已满：“2023年度优秀党员评选”共 1 个名额，已批准 1 个")
+        self.assertEqual(Honour.objects.count(), 1)
+        response = self.step(second, "return", "sector_admin", reason="")
+        self.assertContains(response, "退回时请写明原因")
+        self.step(second, "return", "sector_admin", reason="材料不全")
+        second.refresh_from_db()
+        self.assertEqual((second.status, second.return_reason), (NominationStatus.RETURNED, "材料不全"))
+
+    def test_nominees_outside_scope_or_not_eligible_are_refused(self):
+        response = self.nominate(self.person_b)
+        self.assertEqual(response.status_code, 200)  # not in the form's choices: the secretary cannot pick them
+        outsider_batch = NominationBatch.objects.create(kind=self.kind, title="乙院评选", issuer_org=self.org_b, issuer="乙院",
+                                                        level="unit", year=2023, quota=5)  # fmt: skip
+        self.login("secretary")
+        self.assertEqual(self.client.get(reverse("honours:batch", args=[outsider_batch.pk])).status_code, 404)
+        masses = make_person("群众甲", self.branch_a1, status=PartyStatus.MASSES)
+        self.assertContains(self.nominate(masses), "群众甲不是党员，不能获得“优秀党员”")
+        self.assertEqual(Nomination.objects.count(), 0)
+
+
+class AssessmentTest(CastTestCase):
+    def test_self_review_confirm_publish_and_results(self):
+        scheme = AssessmentScheme.objects.create(name="2024年星级党支部评定", year=2024, issuer_org=self.org_a,
+                                                 bands=[[90, 5], [80, 4], [70, 3], [60, 2], [0, 1]],
+                                                 satisfaction_weight="0.20", target_distribution={"5": 0.2})  # fmt: skip
+        self.login("unit_admin")
+        for code, name, points in (("1", "组织建设", "50"), ("2", "组织生活", "50")):
+            self.client.post(reverse("honours:scheme", args=[scheme.pk]),
+                             {"action": "indicator", "code": code, "name": name, "points": points})  # fmt: skip
+        self.client.post(reverse("honours:scheme", args=[scheme.pk]), {"action": "open"})
+        self.assertEqual(set(Assessment.objects.values_list("org", flat=True)), {self.branch_a1.pk, self.branch_a2.pk})
+        assessment = Assessment.objects.get(org=self.branch_a1)
+        first, second = Indicator.objects.order_by("code")
+
+        self.login("secretary")
+        url = reverse("honours:assessment", args=[assessment.pk])
+        response = self.client.post(url, {"action": "self", f"score_{first.pk}": "60", f"score_{second.pk}": "40"}, follow=True)
+        self.assertContains(response, "指标“1 组织建设”的得分 60 超出范围（0–50.0）")
+        self.client.post(url, {"action": "self", f"score_{first.pk}": "48", f"score_{second.pk}": "45"})
+        self.client.post(url, {"action": "submit"})
+        assessment.refresh_from_db()
+        self.assertEqual((assessment.self_score, assessment.status), (93, AssessmentStatus.SUBMITTED))
+        self.assertEqual(self.client.post(url, {"action": "review", f"score_{first.pk}": "50"}).status_code, 403)
+        assessment.refresh_from_db()
+        self.assertIsNone(assessment.review_score)  # a secretary cannot review
+
+        self.login("unit_admin")
+        self.client.post(url, {"action": "review", f"score_{first.pk}": "45", f"score_{second.pk}": "40"})
+        self.client.post(url, {"action": "confirm", "satisfaction": "90"})
+        assessment.refresh_from_db()
+        self.assertEqual((assessment.final_score, assessment.stars), (86, 4))  # 85 × 0.8 + 90 × 0.2
+        self.client.post(reverse("honours:scheme", args=[scheme.pk]), {"action": "publish"})
+        assessment.refresh_from_db()
+        self.assertEqual(assessment.status, AssessmentStatus.PUBLISHED)
+        results = self.client.get(reverse("honours:results", args=[scheme.pk])).content.decode()
+        self.assertIn("★★★★", results)
+        self.assertIn("博爱医院第一党支部", results)
+        self.assertContains(self.client.get(reverse("orgs:detail", args=[self.branch_a1.pk])), "★★★★ 2024年星级党支部评定")
+        self.login("outsider")
+        self.assertEqual(self.client.get(url).status_code, 404)

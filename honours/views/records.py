@@ -1,0 +1,141 @@
+"""Honours as records: the scoped list, direct records, and the 光荣在党50年 eligibility list."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from core.access import PATH_END, Role, get_visible_or_404, highest_role, recheck_in_scope, scope_q
+from core.export import xlsx_response
+from core.paging import count_response, keyset_page
+from orgs.models import PartyOrg
+from people.models import PartyStatus, Person, party_age
+
+from .. import services
+from ..forms import HonourForm
+from ..models import Honour, HonourKind
+
+ORDERING = ("-year", "-id")
+GOLDEN_ORDERING = ("confirmed_on", "id")
+
+
+@login_required
+def honour_list(request):
+    qs = Honour.objects.visible_to(request.user)
+    kind = request.GET.get("kind", "")
+    if kind.isdigit():
+        qs = qs.filter(kind_id=int(kind))
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
+    if request.GET.get("export") == "xlsx":
+        rows = (
+            (h.year, h.kind.name, h.recipient_name, h.issuer, h.get_level_display(), h.awarded_on)
+            for h in qs.select_related("kind", "person", "org").order_by(*ORDERING).iterator(1000)
+        )
+        return xlsx_response("荣誉", ["年度", "类别", "获得者", "授予单位", "级别", "授予日期"], rows)
+    if counted := count_response(request, qs, ORDERING):
+        return counted
+    page = keyset_page(
+        qs.values("id", "year", "kind__name", "person__name", "person_id", "org__name", "org_id", "post_name", "issuer",
+                  "level", "awarded_on"),
+        ORDERING, request.GET.get("after"),
+    )  # fmt: skip
+    return render(request, "honours/honour_list.html", {
+        "page": page, "kinds": HonourKind.objects.values_list("id", "name"),
+        "can_create": highest_role(request.user) >= Role.UNIT_ADMIN,
+    })  # fmt: skip
+
+
+@login_required
+def honour_form(request):
+    if highest_role(request.user) < Role.UNIT_ADMIN:
+        raise PermissionDenied("只有单位管理员及以上角色可以登记荣誉")
+    form = HonourForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                honour = services.record_honour(form.save(commit=False))
+                recheck_in_scope(request.user, honour)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "荣誉已登记。")
+            return redirect("honours:list")
+    return render(request, "honours/simple_form.html", {"form": form, "title": "登记荣誉"})
+
+
+def _golden_rows(request, year: int):
+    qs = services.golden_eligible(year)
+    q = scope_q(request.user, Person.access_roles["view"])
+    if q is not None:
+        qs = qs.filter(q)
+    org = request.GET.get("org", "")
+    if org.isdigit():
+        root = get_visible_or_404(request.user, PartyOrg.objects, pk=int(org))
+        qs = qs.filter(org_path__gte=root.path, org_path__lt=root.path + PATH_END)
+    return qs
+
+
+@login_required
+def golden_list(request):
+    """Living members whose 党龄 reaches 50 years by 1 July of the year, and who already has the medal."""
+    if highest_role(request.user) < Role.SECRETARY:
+        raise PermissionDenied("查看光荣在党50年名单需要支部书记及以上角色")
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else timezone.localdate().year
+    year = min(max(year, 1971), 2200)
+    qs = _golden_rows(request, year)
+    kind = services.golden_kind()
+    if request.GET.get("export") == "xlsx":
+        awarded = _awarded(kind, None)
+        july = datetime.date(year, 7, 1)
+        rows = (
+            (p.name, p.home_org.name, p.joined_on, p.confirmed_on, p.party_age(july), "已颁发" if p.pk in awarded else "")
+            for p in qs.select_related("home_org").order_by(*GOLDEN_ORDERING).iterator(1000)
+        )  # fmt: skip
+        return xlsx_response(
+            f"{year}年光荣在党50年", ["姓名", "党组织", "入党日期", "转正日期", "党龄（7月1日）", "纪念章"], rows
+        )
+    if counted := count_response(request, qs, GOLDEN_ORDERING):
+        return counted
+    page = keyset_page(
+        qs.values("id", "name", "home_org__name", "joined_on", "confirmed_on"),
+        GOLDEN_ORDERING,
+        request.GET.get("after"),
+    )
+    awarded = _awarded(kind, [r["id"] for r in page.rows])
+    july = datetime.date(year, 7, 1)
+    for row in page.rows:
+        row["awarded"] = row["id"] in awarded
+        row["age"] = party_age(PartyStatus.FORMAL, row["confirmed_on"], july)
+    return render(request, "honours/golden_list.html", {"page": page, "year": year, "kind": kind})
+
+
+def _awarded(kind: HonourKind | None, person_ids) -> set[int]:
+    if kind is None:
+        return set()
+    qs = Honour.objects.filter(kind=kind, person__isnull=False)
+    if person_ids is not None:
+        qs = qs.filter(person_id__in=person_ids)
+    return set(qs.values_list("person_id", flat=True))
+
+
+@login_required
+def person_lookup(request):
+    found = Person.objects.visible_to(request.user).filter(is_active=True).search(request.GET.get("q", ""))
+    found = found.select_related("home_org")[:20]
+    return render(
+        request, "core/_lookup_results.html", {"items": [(p.pk, f"{p.name}（{p.home_org.name}）") for p in found]}
+    )
+
+
+def honours_of_person(person) -> list:
+    return list(person.honours.select_related("kind").order_by("-year", "-id")[:50])
+
+
+def honours_of_org(org) -> list:
+    return list(org.honours.select_related("kind").order_by("-year", "-id")[:50])
