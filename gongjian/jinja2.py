@@ -51,6 +51,7 @@ def query_with(request, **changes) -> str:
 
 def _labels() -> dict[str, dict[str, str]]:
     """Choice labels by value, for rows read with .values() (get_FOO_display costs ~10 µs a call)."""
+    from coverage.models import Change, CoverageStatus, OrgForm
     from honours.models import AssessmentStatus, Level
     from news.models import PageImportStatus
     from news.models import Status as NewsStatus
@@ -70,6 +71,9 @@ def _labels() -> dict[str, dict[str, str]]:
             "page_import_status": PageImportStatus,
             "honour_level": Level,
             "assessment_status": AssessmentStatus,
+            "org_form": OrgForm,
+            "coverage_status": CoverageStatus,
+            "coverage_change": Change,
         }.items()
     }
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "alliances",
     "news",
     "honours",
+    "coverage",
 ]
 
 MIDDLEWARE = [

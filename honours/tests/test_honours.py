@@ -4,7 +4,14 @@ from django.urls import reverse
 
 from core.testing import CastTestCase, make_person
 from honours.models import (
-    Assessment, AssessmentScheme, AssessmentStatus, Honour, HonourKind, Indicator, Nomination, NominationBatch,
+    Assessment,
+    AssessmentScheme,
+    AssessmentStatus,
+    Honour,
+    HonourKind,
+    Indicator,
+    Nomination,
+    NominationBatch,
     NominationStatus,
 )  # fmt: skip
 from people.models import PartyStatus

@@ -1,0 +1,32 @@
+from django import forms
+
+from core.access import Role
+from orgs.forms import DATE, OrgChoiceField, org_lookup, scoped_orgs
+
+from .models import SurveyRound, SurveyRow
+
+
+class RoundForm(forms.ModelForm):
+    class Meta:
+        model = SurveyRound
+        fields = ["sector", "name", "started_on", "closes_on"]
+        widgets = {"started_on": DATE, "closes_on": DATE}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sector"] = OrgChoiceField(queryset=scoped_orgs(user, Role.SECTOR_ADMIN), label="行业党委")
+        org_lookup(self.fields["sector"], Role.SECTOR_ADMIN)
+
+
+class RowForm(forms.ModelForm):
+    class Meta:
+        model = SurveyRow
+        fields = ["operating", "staff_count", "formal_members", "probationary_members", "org_form", "instructor",
+                  "has_union", "has_youth_league", "note"]  # fmt: skip
+
+
+class SheetForm(forms.Form):
+    file = forms.FileField(
+        label="摸排表",
+        help_text="xlsx 或 csv；列：单位名称（或统一社会信用代码）、是否在营、从业人员数、正式党员数、预备党员数、党组织情况、党建指导员、工会、共青团",
+    )

@@ -1,0 +1,138 @@
+"""Opening a round, filling rows (by hand or from a sheet), rates and the comparison with the previous round."""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+
+from core.access import PATH_END
+from orgs.models import BRANCH_KINDS, COMMITTEE_KINDS, Institution, OrgKind, Ownership, PartyOrg
+from orgs.rules import current_settings
+from people.models import PartyStatus, Person
+
+from .models import Change, CoverageStatus, OrgForm, RoundStatus, SurveyRound, SurveyRow
+
+OWN_KINDS = BRANCH_KINDS | COMMITTEE_KINDS | {OrgKind.GENERAL_BRANCH}
+
+
+def min_formal() -> int:
+    return int(current_settings()["min_formal_members"])
+
+
+def private_institutions(sector: PartyOrg):
+    return Institution.objects.filter(
+        ownership=Ownership.PRIVATE, is_active=True, org_path__gte=sector.path, org_path__lt=sector.path + PATH_END
+    )
+
+
+def open_round(sector: PartyOrg, name: str, started_on, closes_on=None) -> SurveyRound:
+    """A new round with a row per private institution, prefilled from the previous round, else the registry."""
+    previous = SurveyRound.objects.filter(sector=sector).order_by("-started_on", "-id").first()
+    minimum = min_formal()
+    with transaction.atomic():
+        survey = SurveyRound.objects.create(sector=sector, name=name, started_on=started_on, closes_on=closes_on,
+                                            previous=previous)  # fmt: skip
+        before = {r.institution_id: r for r in previous.rows.all()} if previous else {}
+        institutions = list(private_institutions(sector).only("id", "org_path"))
+        registry = _registry_figures([i.pk for i in institutions if i.pk not in before])
+        rows = []
+        for institution in institutions:
+            row = SurveyRow(round=survey, institution=institution, org_path=institution.org_path)
+            old = before.get(institution.pk)
+            if old is not None:
+                for field in SurveyRow.COMPARED:
+                    setattr(row, field, getattr(old, field))
+                row.probationary_members, row.previous = old.probationary_members, old.figures()
+            else:
+                _prefill(row, registry.get(institution.pk, {}))
+            row.derive(minimum)
+            rows.append(row)
+        SurveyRow.objects.bulk_create(rows, batch_size=2000)
+        if previous and previous.status == RoundStatus.OPEN:
+            previous.status = RoundStatus.CLOSED
+            previous.save(update_fields=["status"])
+    return survey
+
+
+def _registry_figures(institution_ids: list[int]) -> dict[int, dict]:
+    figures: dict[int, dict] = {i: {} for i in institution_ids}
+    for inst, status, n in (
+        Person.objects.filter(institution_id__in=institution_ids, is_active=True, died_on__isnull=True,
+                              party_status__in=[PartyStatus.FORMAL, PartyStatus.PROBATIONARY])
+        .values_list("institution_id", "party_status").annotate(n=Count("id"))
+    ):  # fmt: skip
+        figures[inst]["formal" if status == PartyStatus.FORMAL else "probationary"] = n
+    own = PartyOrg.objects.filter(institution_id__in=institution_ids, is_active=True, kind__in=OWN_KINDS)
+    for inst in own.values_list("institution_id", flat=True):
+        figures[inst]["form"] = OrgForm.OWN
+    joint = PartyOrg.joint_institutions.through.objects.filter(institution_id__in=institution_ids)
+    for inst in joint.values_list("institution_id", flat=True):
+        figures[inst].setdefault("form", OrgForm.JOINT)
+    return figures
+
+
+def _prefill(row: SurveyRow, figures: dict) -> None:
+    row.formal_members = figures.get("formal", 0)
+    row.probationary_members = figures.get("probationary", 0)
+    row.staff_count = row.formal_members + row.probationary_members
+    row.org_form = figures.get("form", OrgForm.NONE)
+    row.note = "从业人员数待填报（按登记库党员数预填）"
+
+
+def save_row(user, row: SurveyRow) -> SurveyRow:
+    if row.round.status != RoundStatus.OPEN:
+        raise ValidationError("本轮摸排已结束，不能再修改。")
+    row.full_clean(exclude=["round", "institution", "org_path", "updated_by"])
+    row.derive(min_formal())
+    row.updated_by = user
+    row.save()
+    return row
+
+
+@dataclass
+class Rates:
+    operating: int
+    own: int
+    joint: int
+    should_build: int
+    work_covered: int
+    uncovered: int
+    closed: int
+
+    @property
+    def coverage_rate(self) -> float | None:
+        """组织覆盖率 = (单独组建 + 联合组建) ÷ 在营单位."""
+        return (self.own + self.joint) / self.operating if self.operating else None
+
+    @property
+    def own_rate(self) -> float | None:
+        """单独组建率 = 单独组建 ÷ 在营单位."""
+        return self.own / self.operating if self.operating else None
+
+
+def rates(survey: SurveyRound, scope: Q | None = None) -> Rates:
+    rows = survey.rows.all() if scope is None else survey.rows.filter(scope)
+    counts = dict(rows.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    closed = counts.get(CoverageStatus.CLOSED, 0)
+    return Rates(
+        operating=sum(counts.values()) - closed, own=counts.get(CoverageStatus.OWN, 0),
+        joint=counts.get(CoverageStatus.JOINT, 0), should_build=counts.get(CoverageStatus.SHOULD_BUILD, 0),
+        work_covered=counts.get(CoverageStatus.WORK_COVERED, 0), uncovered=counts.get(CoverageStatus.UNCOVERED, 0),
+        closed=closed,
+    )  # fmt: skip
+
+
+def change_counts(survey: SurveyRound, scope: Q | None = None) -> dict[str, int]:
+    rows = survey.rows.all() if scope is None else survey.rows.filter(scope)
+    counts = dict(rows.values("change").annotate(n=Count("id")).values_list("change", "n"))
+    return {value: counts.get(value, 0) for value in Change.values}
+
+
+def changed_fields(row: SurveyRow) -> list[tuple[str, object, object]]:
+    """(label, previous value, current value) for each compared figure that differs."""
+    if not row.previous:
+        return []
+    labels = {f.name: f.verbose_name for f in SurveyRow._meta.fields}
+    current = row.figures()
+    return [(str(labels[k]), row.previous.get(k), v) for k, v in current.items() if row.previous.get(k) != v]
