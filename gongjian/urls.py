@@ -14,6 +14,7 @@ urlpatterns = [
     path("news/", include("news.urls")),
     path("honours/", include("honours.urls")),
     path("coverage/", include("coverage.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("api/v1/", include("gongjian.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

@@ -127,6 +127,8 @@ class RuleSettingsForm(forms.Form):
         for key, default in DEFAULTS.items():
             if isinstance(default, list):
                 self.fields[key] = forms.CharField(label=LABELS[key], initial=",".join(map(str, current[key])))
+            elif isinstance(default, float):
+                self.fields[key] = forms.FloatField(label=LABELS[key], min_value=0, max_value=1, initial=current[key])
             else:
                 self.fields[key] = forms.IntegerField(
                     label=LABELS[key], min_value=1, max_value=1000, initial=current[key]

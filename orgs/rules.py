@@ -17,6 +17,8 @@ DEFAULTS: dict[str, object] = {
     "term_years_committee": 5,
     "term_years_branch": 3,
     "term_reminder_months": [6, 3, 1],
+    "dashboard_refresh_minutes": 60,
+    "dual_leader_target": 0.5,
 }
 
 LABELS = {
@@ -31,6 +33,8 @@ LABELS = {
     "term_years_committee": "基层党委任期（年）",
     "term_years_branch": "党总支、党支部任期（年）",
     "term_reminder_months": "换届提醒：届满前几个月（逗号分隔）",
+    "dashboard_refresh_minutes": "数据看板最长多少分钟重新计算一次",
+    "dual_leader_target": "双带头人比例目标（0–1；全国无统一标准，由行业设定）",
 }
 
 

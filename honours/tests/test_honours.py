@@ -19,8 +19,12 @@ from people.models import PartyStatus
 
 class GoldenTest(CastTestCase):
     def test_the_50_year_list_counts_to_1_july_and_shows_who_has_the_medal(self):
-        veteran = make_person("李永川", self.branch_a1, joined_on=datetime.date(1972, 5, 1), confirmed_on=datetime.date(1973, 6, 30))
-        late = make_person("王老党员", self.branch_a1, joined_on=datetime.date(1972, 9, 1), confirmed_on=datetime.date(1973, 7, 2))
+        veteran = make_person(
+            "李永川", self.branch_a1, joined_on=datetime.date(1972, 5, 1), confirmed_on=datetime.date(1973, 6, 30)
+        )
+        late = make_person(
+            "王老党员", self.branch_a1, joined_on=datetime.date(1972, 9, 1), confirmed_on=datetime.date(1973, 7, 2)
+        )
         make_person("张已故", self.branch_a1, joined_on=datetime.date(1960, 1, 1), confirmed_on=datetime.date(1961, 1, 1),
                     died_on=datetime.date(2020, 1, 1))  # fmt: skip
         make_person("刘外单位", self.org_b, joined_on=datetime.date(1960, 1, 1), confirmed_on=datetime.date(1961, 1, 1))
@@ -66,7 +70,9 @@ class NominationTest(CastTestCase):
 
     def step(self, nomination, step, username, **extra):
         self.login(username)
-        return self.client.post(reverse("honours:nomination-step", args=[nomination.pk]), {"step": step, **extra}, follow=True)
+        return self.client.post(
+            reverse("honours:nomination-step", args=[nomination.pk]), {"step": step, **extra}, follow=True
+        )
 
     def test_a_nomination_climbs_the_tree_and_the_quota_holds(self):
         self.assertRedirects(self.nominate(self.member_person), reverse("honours:batch", args=[self.batch.pk]))
@@ -123,7 +129,9 @@ class AssessmentTest(CastTestCase):
 
         self.login("secretary")
         url = reverse("honours:assessment", args=[assessment.pk])
-        response = self.client.post(url, {"action": "self", f"score_{first.pk}": "60", f"score_{second.pk}": "40"}, follow=True)
+        response = self.client.post(
+            url, {"action": "self", f"score_{first.pk}": "60", f"score_{second.pk}": "40"}, follow=True
+        )
         self.assertContains(response, "指标“1 组织建设”的得分 60 超出范围（0–50.0）")
         self.client.post(url, {"action": "self", f"score_{first.pk}": "48", f"score_{second.pk}": "45"})
         self.client.post(url, {"action": "submit"})
@@ -144,6 +152,8 @@ class AssessmentTest(CastTestCase):
         results = self.client.get(reverse("honours:results", args=[scheme.pk])).content.decode()
         self.assertIn("★★★★", results)
         self.assertIn("博爱医院第一党支部", results)
-        self.assertContains(self.client.get(reverse("orgs:detail", args=[self.branch_a1.pk])), "★★★★ 2024年星级党支部评定")
+        self.assertContains(
+            self.client.get(reverse("orgs:detail", args=[self.branch_a1.pk])), "★★★★ 2024年星级党支部评定"
+        )
         self.login("outsider")
         self.assertEqual(self.client.get(url).status_code, 404)
