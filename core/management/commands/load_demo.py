@@ -14,6 +14,8 @@ from alliances import demo as alliance_demo
 from alliances.models import Alliance
 from core import demo_data as D
 from core.synthetic import Builder, committee_positions, save_people
+from coverage import demo as coverage_demo
+from honours import demo as honours_demo
 from news import demo as news_demo
 from news.models import Column
 from orgs import services
@@ -54,6 +56,11 @@ class Command(BaseCommand):
             with transaction.atomic():
                 count = news_demo.load_demo_news(get_user_model().objects.filter(username="boai_admin").first())
             self.stdout.write(self.style.SUCCESS(f"已载入演示党建动态：{count} 篇"))
+        if not honours_demo.exists():
+            with transaction.atomic():
+                honours_demo.load_demo_honours()
+                coverage_demo.load_demo_coverage()
+            self.stdout.write(self.style.SUCCESS("已载入演示表彰、星级评定和两个覆盖摸排"))
         self._print_logins()
 
     def _load(self):
