@@ -121,6 +121,8 @@ def info():
     region = city.institution.region_code[:4] if city.institution_id else "4402"
     ledger_branch = PartyOrg.objects.get(name=LEDGER_BRANCH)
     busy_person = member.person.pk
+    from coverage.models import SurveyRound
+    from honours.models import AssessmentScheme
     from news.models import Article, Column
 
     column = Column.objects.filter(name="党建动态（模拟）").order_by("id").first()
@@ -128,6 +130,11 @@ def info():
     print(
         json.dumps(
             {
+                "survey": SurveyRound.objects.filter(previous__isnull=False)
+                .order_by("-id")
+                .values_list("id", flat=True)
+                .first(),
+                "scheme": AssessmentScheme.objects.order_by("-id").values_list("id", flat=True).first(),
                 "site_unit": column.org_id if column else None,
                 "column": column.pk if column else None,
                 "article": article.pk if article else None,

@@ -47,6 +47,7 @@ def build(engine: str, env: dict, scale: str, workdir: Path) -> None:
         manage(env, "migrate", "-v0")  # a cached database follows the schema of the code being measured
         manage(env, "generate_cooperation", "--scale", scale, "--if-missing")  # data added after it was built
         manage(env, "generate_news", "--scale", scale, "--if-missing")
+        manage(env, "generate_oversight", "--scale", scale, "--if-missing")
         subprocess.run([PYTHON, str(ROOT / "bench" / "fixtures.py")], cwd=ROOT, env=env, check=True)
         return
     if engine == "postgresql":
@@ -142,6 +143,10 @@ def measure_pages(engine: str, env: dict, scale: str, n: int) -> list[dict]:
             ("public site search, common word", f"/news/site/{info['site_unit']}/search/?q={info['common_word']}", {}),
             ("search articles + activities, signed in", f"/news/search/?q={info['search_words']}", session),
             ("search, common word by date", f"/news/search/?q={info['common_word']}&order=date", session),
+            ("sector dashboard (precomputed figures)", f"/dashboards/?org={info['sector']}", session),
+            ("光荣在党50年 list (50 rows)", "/honours/golden/", session),
+            ("survey round comparison (changed units)", f"/coverage/{info['survey']}/compare/", session),
+            ("assessment results page (50 branches)", f"/honours/schemes/{info['scheme']}/results/", session),
             ("yearly ledger .docx (50 members, ~60 meetings)",
              f"/activities/org/{info['ledger_branch']}/ledger/{info['ledger_year']}/?format=docx", session),
         ]  # fmt: skip

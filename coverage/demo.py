@@ -32,7 +32,9 @@ def load_demo_coverage() -> None:
     first = services.open_round(sector, MARKER, datetime.date(2023, 3, 1), datetime.date(2023, 4, 30))
     _fill(first, FIRST)
     _clinic(CLINICS[2][0], sector)  # opened between the rounds: 新增 in the second
-    second = services.open_round(sector, "2023年下半年两个覆盖摸排", datetime.date(2023, 9, 1), datetime.date(2023, 10, 31))
+    second = services.open_round(
+        sector, "2023年下半年两个覆盖摸排", datetime.date(2023, 9, 1), datetime.date(2023, 10, 31)
+    )
     _fill(second, SECOND)
 
 

@@ -12,7 +12,14 @@ from people.models import Person, Position
 
 from . import services
 from .models import (
-    Assessment, AssessmentScheme, AssessmentStatus, BatchStatus, Honour, HonourKind, Indicator, NominationBatch,
+    Assessment,
+    AssessmentScheme,
+    AssessmentStatus,
+    BatchStatus,
+    Honour,
+    HonourKind,
+    Indicator,
+    NominationBatch,
     SchemeStatus,
 )  # fmt: skip
 
@@ -57,7 +64,9 @@ def _mengyin_branches(mengyin: PartyOrg) -> list[PartyOrg]:
     builder = Builder(seed=2022)
     branches, people, positions = [], [], []
     for name in MENGYIN_BRANCHES:
-        branch = PartyOrg.objects.create(name=name, kind=OrgKind.BRANCH, parent=mengyin, institution=mengyin.institution)
+        branch = PartyOrg.objects.create(
+            name=name, kind=OrgKind.BRANCH, parent=mengyin, institution=mengyin.institution
+        )
         batch = [builder.person(branch, mengyin.institution, "371328") for _ in range(builder.rng.randint(12, 30))]
         positions += committee_positions(branch, batch, builder.rng, full=True)
         branches.append(branch)

@@ -3,6 +3,7 @@
 import datetime
 import time
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -124,6 +125,7 @@ class Command(BaseCommand):
             totals["pairings"], totals["referrals"] = made["pairings"], made["referrals"]
             totals["articles"] = news_synthetic.generate_news(root, news_synthetic.SCALES[scale])
             news_synthetic.index_activities()
+        call_command("generate_oversight", "--scale", scale, stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"完成：{totals['orgs']} 个党组织，{totals['people']} 人，{totals.get('activities', 0)} 次活动，"
