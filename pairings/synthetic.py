@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from activities.models import Activity, LinkHeading
 from alliances.models import Alliance, AllianceKind, AllianceMember, Direction, Referral
-from core.bulk import insert_rows, reserve_ids
+from core.bulk import chunks, insert_rows, reserve_ids
 from orgs.models import BRANCH_KINDS, Institution, OrgKind, PartyOrg
 
 from . import services
@@ -47,8 +47,9 @@ def make_pairings(rng, leads, pool, count) -> list[int]:
     pairing_rows, member_rows, commitment_rows = [], [], []
     for pairing_id in ids:
         lead_id, lead_path = rng.choice(leads)
-        one_to_many = rng.random() < 0.3
-        partners = rng.sample(pool, rng.randint(2, 8) if one_to_many else 1)
+        # DOMAIN.md §5 / issue 4: 10k pairings with 50k partner links, so 1+N pairings are the larger share
+        one_to_many = rng.random() < 0.6
+        partners = rng.sample(pool, rng.randint(5, 11) if one_to_many else 1)
         partners = [p for p in partners if p[0] != lead_id and not p[1].startswith(lead_path)] or [pool[0]]
         start = today - datetime.timedelta(days=rng.randint(30, 1500))
         pairing_rows.append(
@@ -80,18 +81,33 @@ def link_joint_activities(rng, pairing_ids: list[int]) -> None:
     """Some of each lead branch's activities become joint activities of its pairing (most pairings stay busy,
     a few fall dormant)."""
     leads = dict(Pairing.objects.filter(pk__in=pairing_ids).values_list("id", "lead_org_id"))
-    updates = []
+    latest = _latest_unlinked_activities(set(leads.values()))
+    updates, taken = [], set()
     for pairing_id, lead_id in leads.items():
         if rng.random() < 0.1:
             continue
-        picked = list(
-            Activity.objects.filter(lead_org_id=lead_id, pairing__isnull=True).order_by("-starts_at")
-            .values_list("id", flat=True)[: rng.randint(1, 4)]
-        )  # fmt: skip
+        picked = [a for a in latest.get(lead_id, []) if a not in taken][: rng.randint(1, 4)]
+        taken.update(picked)
         updates += [(pairing_id, activity_id) for activity_id in picked]
     for pairing_id, activity_id in updates:
         Activity.objects.filter(pk=activity_id).update(pairing_id=pairing_id)
     services.refresh_last_joint(leads)
+
+
+def _latest_unlinked_activities(org_ids: set[int], keep: int = 8) -> dict[int, list[int]]:
+    """The newest activities of each organisation not yet linked to a pairing, in one scan per chunk of
+    organisations (one query per pairing let SQLite pick a full scan on a freshly loaded, unanalysed table)."""
+    latest: dict[int, list[int]] = {}
+    for chunk in chunks(sorted(org_ids)):
+        rows = (
+            Activity.objects.filter(lead_org_id__in=chunk, pairing__isnull=True)
+            .order_by("lead_org_id", "-starts_at").values_list("lead_org_id", "id")
+        )  # fmt: skip
+        for org_id, activity_id in rows.iterator(10000):
+            kept = latest.setdefault(org_id, [])
+            if len(kept) < keep:
+                kept.append(activity_id)
+    return latest
 
 
 def make_alliances(rng, root) -> list[tuple[int, list[tuple[int, str]]]]:
