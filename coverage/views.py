@@ -66,7 +66,7 @@ def round_create(request):
         survey = services.open_round(data["sector"], data["name"], data["started_on"], data["closes_on"])
         messages.success(request, f"已发起摸排，共 {survey.rows.count()} 家民营机构。")
         return redirect("coverage:detail", survey.pk)
-    return render(request, "coverage/simple_form.html", {"form": form, "title": "发起两个覆盖摸排"})
+    return render(request, "core/simple_form.html", {"form": form, "title": "发起两个覆盖摸排"})
 
 
 @login_required

@@ -1,10 +1,14 @@
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 
 from activities.models import ActivityKind
 from core.access import Role, granted_roots, scope_q
+from core.widgets import use_lookup_when_large
+from honours.models import Honour
 from orgs.forms import OrgChoiceField, org_lookup, scoped_orgs
 from orgs.models import ancestor_paths
+from pairings.models import Pairing
 
 from .models import Article, ArticlePhoto, Column
 
@@ -31,7 +35,19 @@ class ColumnChoiceField(forms.ModelChoiceField):
 class ArticleForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = ["org", "column", "title", "summary", "body_html", "source", "author", "editor", "published_at"]
+        fields = [
+            "org",
+            "column",
+            "title",
+            "summary",
+            "body_html",
+            "source",
+            "author",
+            "editor",
+            "published_at",
+            "pairing",
+            "honour",
+        ]
         widgets = {"body_html": forms.Textarea(attrs={"rows": 16}), "published_at": DATETIME}
         help_texts = {"published_at": "留空则在发布时自动填入"}
 
@@ -40,6 +56,12 @@ class ArticleForm(forms.ModelForm):
         self.fields["org"] = OrgChoiceField(queryset=scoped_orgs(user, Role.SECRETARY), label="撰稿党组织")
         org_lookup(self.fields["org"], Role.SECRETARY)
         self.fields["column"] = ColumnChoiceField(queryset=writable_columns(user), label="栏目")
+        self.fields["pairing"].queryset = Pairing.objects.visible_to(user).order_by("-id")
+        use_lookup_when_large(self.fields["pairing"], reverse("pairings:lookup"))
+        self.fields["honour"].queryset = (
+            Honour.objects.visible_to(user).select_related("kind", "person", "org").order_by("-year", "-id")
+        )
+        use_lookup_when_large(self.fields["honour"], reverse("honours:lookup"))
         if self.instance.pk:
             self.fields.pop("org")
 
@@ -94,13 +116,20 @@ class ConfirmForm(forms.Form):
     publish = forms.BooleanField(label="确认后直接发布", required=False)
     create_activity = forms.BooleanField(label="同时建立活动记录", required=False)
     event_date = forms.DateField(label="活动日期", required=False, widget=DATE)
+    pairing = forms.ModelChoiceField(
+        queryset=Pairing.objects.none(),
+        label="报道的共建关系",
+        required=False,
+        help_text="页面提到的单位中，有两方以上同属的共建关系",
+    )
     event_kind = forms.ModelChoiceField(
         queryset=ActivityKind.objects.filter(is_active=True), label="活动类型", required=False
     )
 
-    def __init__(self, *args, item, **kwargs):
+    def __init__(self, *args, item, pairings=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["column"].queryset = Column.objects.filter(org=item.org, is_active=True).select_related("org")
+        self.fields["pairing"].queryset = Pairing.objects.filter(pk__in=[p.pk for p in pairings])
 
     def clean(self):
         data = super().clean()

@@ -14,11 +14,14 @@ from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from activities.models import Activity, ActivityKind, GuestGroup, Speaker, SpeakerRole
 from core.text import normalise
 from orgs.models import Institution, PartyOrg
+from pairings import services as pairing_services
+from pairings.models import Pairing, PairingMember
 from people.models import Person
 
 from . import services
@@ -138,10 +141,20 @@ def proposals(item: PageImport) -> dict:
     ):
         known_people.setdefault(name_norm, pk)
     return {
+        "pairings": reported_pairings(set(known_units.values()), set(known_orgs.values())),
         "institutions": [(n, known_units.get(normalise(n))) for n in data.get("institutions", [])],
         "party_organisations": [(n, known_orgs.get(normalise(n))) for n in data.get("party_organisations", [])],
         "people": [(p["name"], p["posts"], known_people.get(normalise(p["name"]))) for p in data.get("people", [])],
     }
+
+
+def reported_pairings(unit_ids: set[int], org_ids: set[int]) -> list:
+    """Pairings at least two of whose sides the page names (by unit or by party organisation)."""
+    if len(unit_ids) + len(org_ids) < 2:
+        return []
+    sides = PairingMember.objects.filter(Q(institution_id__in=unit_ids) | Q(org_id__in=org_ids), left_on__isnull=True)
+    counts = sides.values("pairing_id").annotate(n=Count("id")).filter(n__gte=2).values_list("pairing_id", flat=True)
+    return list(Pairing.objects.filter(pk__in=list(counts[:20])).order_by("-id"))
 
 
 def confirm(user, item: PageImport, cleaned: dict) -> Article:
@@ -163,6 +176,7 @@ def confirm(user, item: PageImport, cleaned: dict) -> Article:
             imported_views=data.get("views") or 0,
             original_file=item.file_name,
             created_by=user,
+            pairing=cleaned.get("pairing"),
         )
         if cleaned.get("create_activity"):
             article.activity = _activity_from_page(user, item, cleaned, data)
@@ -186,6 +200,7 @@ def _activity_from_page(user, item: PageImport, cleaned: dict, data: dict) -> Ac
         lead_org=item.org,
         starts_at=starts,
         summary=cleaned["body"].split("\n")[0][:2000],
+        pairing=cleaned.get("pairing"),
     )
     activity_services.set_organisers(activity, [item.org])
     own_institution = item.org.institution.name if item.org.institution_id else ""
@@ -203,6 +218,8 @@ def _activity_from_page(user, item: PageImport, cleaned: dict, data: dict) -> Ac
             sort_order=order,
         )
     compliance.refresh_branches([item.org.pk])
+    if activity.pairing_id:
+        pairing_services.refresh_last_joint([activity.pairing_id])
     return activity
 
 

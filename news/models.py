@@ -84,6 +84,14 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="articles",
     )
+    honour = models.ForeignKey(
+        "honours.Honour",
+        verbose_name="报道的荣誉",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
     views = models.PositiveIntegerField("浏览次数", default=0)
     imported_views = models.PositiveIntegerField("原网站浏览次数", default=0)
     original_file = models.CharField("导入自", max_length=200, blank=True)

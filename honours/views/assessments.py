@@ -44,7 +44,7 @@ def scheme_form(request):
             scheme = form.save()
             recheck_in_scope(request.user, scheme)
         return redirect("honours:scheme", scheme.pk)
-    return render(request, "honours/simple_form.html", {"form": form, "title": "评定方案"})
+    return render(request, "core/simple_form.html", {"form": form, "title": "评定方案"})
 
 
 @login_required

@@ -38,7 +38,7 @@ def batch_form(request):
             recheck_in_scope(request.user, batch)
         messages.success(request, "评选批次已建立。")
         return redirect("honours:batch", batch.pk)
-    return render(request, "honours/simple_form.html", {"form": form, "title": "发起评选"})
+    return render(request, "core/simple_form.html", {"form": form, "title": "发起评选"})
 
 
 @login_required

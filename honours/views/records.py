@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -66,7 +67,7 @@ def honour_form(request):
         else:
             messages.success(request, "荣誉已登记。")
             return redirect("honours:list")
-    return render(request, "honours/simple_form.html", {"form": form, "title": "登记荣誉"})
+    return render(request, "core/simple_form.html", {"form": form, "title": "登记荣誉"})
 
 
 def _golden_rows(request, year: int):
@@ -122,6 +123,21 @@ def _awarded(kind: HonourKind | None, person_ids) -> set[int]:
     if person_ids is not None:
         qs = qs.filter(person_id__in=person_ids)
     return set(qs.values_list("person_id", flat=True))
+
+
+@login_required
+def honour_lookup(request):
+    """Search-as-you-type over honours in scope by the recipient's name (an article's honour choice)."""
+    q = request.GET.get("q", "").strip()
+    found = (
+        Honour.objects.visible_to(request.user)
+        .filter(Q(person__name__startswith=q) | Q(org__name__contains=q) | Q(post_name__contains=q))
+        .select_related("kind", "person", "org")
+        .order_by("-year", "-id")[:20]
+        if q
+        else []
+    )
+    return render(request, "core/_lookup_results.html", {"items": [(h.pk, str(h)) for h in found]})
 
 
 @login_required

@@ -251,6 +251,27 @@ class PageImportTest(NewsTestCase):
         self.assertContains(response, "压缩包已损坏")
         self.assertEqual(self.upload("x.txt", b"a", username="secretary").status_code, 403)
 
+    def test_a_page_naming_two_sides_of_a_pairing_is_linked_to_it(self):
+        import datetime
+
+        from pairings.models import Pairing, PairingCategory, PairingMember
+
+        pairing = Pairing.objects.create(title="甲乙联学共建", category=PairingCategory.objects.first(), lead_org=self.org_a,
+                                         status="active", starts_on=datetime.date(2024, 1, 1))  # fmt: skip
+        for org, inst in ((self.org_a, self.hospital_a), (self.org_b, self.hospital_b)):
+            PairingMember.objects.create(pairing=pairing, org=org, org_path=org.path, institution=inst,
+                                         is_lead=org == self.org_a, joined_on=datetime.date(2024, 1, 1))  # fmt: skip
+        page = "首页 > 党建\n两院开展联学共建\n发布时间:2024-05-25\n5月22日,甲市博爱医院与乙市人民医院开展联学共建活动。\n"
+        self.upload("pair.txt", page.encode())
+        item = PageImport.objects.get()
+        self.assertContains(self.client.get(reverse("news:import-review", args=[item.pk])), "甲乙联学共建")
+        form = {"column": self.column.pk, "title": "两院开展联学共建", "published_at": "2024-05-25T09:00", "source": "",
+                "author": "", "editor": "", "body": item.extracted["body"], "pairing": pairing.pk,
+                "create_activity": "on", "event_date": "2024-05-22", "event_kind": self.kind("joint_study").pk}  # fmt: skip
+        self.client.post(reverse("news:import-review", args=[item.pk]), form)
+        article = Article.objects.get()
+        self.assertEqual((article.pairing, article.activity.pairing), (pairing, pairing))
+
     def test_another_units_import_is_out_of_reach(self):
         self.upload("ok.txt", "标题一篇\n发布时间:2024-05-25\n正文内容很长很长,医院党委开展活动。\n".encode())
         item = PageImport.objects.get()
@@ -312,7 +333,9 @@ class PhotoTest(NewsTestCase):
     def test_photos_follow_the_article_draft_private_published_public(self):
         activity = self.record(self.branch_a1, "party_day", when=at(2024, 5, 22), title="五月主题党日")
         self.login("secretary")
-        self.client.post(reverse("activities:photo-upload", args=[activity.pk]), {"image": self.jpeg(), "caption": "宣誓"})
+        self.client.post(
+            reverse("activities:photo-upload", args=[activity.pk]), {"image": self.jpeg(), "caption": "宣誓"}
+        )
         self.assertContains(self.client.get(reverse("activities:detail", args=[activity.pk])), "生成新闻稿")
         self.client.post(reverse("news:from-activity", args=[activity.pk]), {"column": self.column.pk})
         article = Article.objects.get()

@@ -160,7 +160,7 @@ def column_form(request, pk=None):
             recheck_in_scope(request.user, column)
         messages.success(request, "栏目已保存。")
         return redirect("news:columns")
-    return render(request, "news/simple_form.html", {"form": form, "title": "栏目"})
+    return render(request, "core/simple_form.html", {"form": form, "title": "栏目"})
 
 
 @login_required

@@ -57,7 +57,10 @@ def review(request, pk):
     if item.status != PageImportStatus.PENDING:
         messages.info(request, "这一页已经处理过了。")
         return redirect("news:import-batch", item.batch)
-    form = ConfirmForm(request.POST or None, item=item, initial=_initial(item))
+    found = importer.proposals(item)
+    initial = _initial(item)
+    initial["pairing"] = found["pairings"][0] if found["pairings"] else None
+    form = ConfirmForm(request.POST or None, item=item, initial=initial, pairings=found["pairings"])
     if request.method == "POST" and form.is_valid():
         try:
             article = importer.confirm(request.user, item, form.cleaned_data)
@@ -67,7 +70,7 @@ def review(request, pk):
             messages.success(request, f"已导入《{article.title}》。")
             return redirect("news:detail", article.pk)
     return render(request, "news/import_review.html", {
-        "item": item, "form": form, "data": item.extracted, "found": importer.proposals(item),
+        "item": item, "form": form, "data": item.extracted, "found": found,
         "has_columns": Column.objects.filter(org=item.org, is_active=True).exists(),
     })  # fmt: skip
 
