@@ -100,6 +100,13 @@ def round_compare(request, pk):
     scope = _row_scope(request.user, survey)
     rows = survey.rows.all() if scope is None else survey.rows.filter(scope)
     change = request.GET.get("change") if request.GET.get("change") in Change.values else Change.CHANGED
+    if request.GET.get("export") == "xlsx":
+        data = ((r.institution.name, r.get_change_display(), "；".join(f"{label}：{old} → {new}" for label, old, new in
+                 services.changed_fields(r)), r.get_status_display())
+                for r in rows.filter(change=change).select_related("institution").order_by(*ORDERING).iterator(1000))  # fmt: skip
+        return xlsx_response(f"{survey.name}比对", ["单位名称", "与上轮比较", "变化", "覆盖状态"], data)
+    if counted := count_response(request, rows.filter(change=change), ORDERING):
+        return counted
     page = keyset_page(rows.filter(change=change).select_related("institution"), ORDERING, request.GET.get("after"))
     for row in page.rows:
         row.diffs = services.changed_fields(row)

@@ -59,3 +59,40 @@ def test_dashboard_charts_render_and_link_to_records(page_as, live_server, cast)
     page.click("text=大屏模式")
     expect(page.locator("body.screen h1")).to_contain_text("党建工作数据")
     expect(page.locator("#chart-activities")).to_have_attribute("data-rendered", "1")
+
+
+def test_scenario_2_one_plus_n_and_survey_rounds_compared_on_a_phone(page_as, live_server, cast):
+    from coverage import services as coverage_services
+    from coverage.models import SurveyRow
+    from orgs.models import Institution
+    from pairings import services as pairing_services
+    from pairings.models import Pairing, PairingCategory
+
+    admin = cast.users["sector_admin"]
+    pairing = Pairing(title="红旗联盟党组织共建（1+N）", category=PairingCategory.objects.get(name="红旗联盟"), mode="1+N",
+                      lead_org=cast.branch_a1, starts_on=datetime.date(2021, 4, 1), signed_on=datetime.date(2021, 4, 1))  # fmt: skip
+    pairing_services.propose(admin, pairing, [cast.branch_a2, cast.org_b])
+    clinic = Institution.objects.create(name="甲市仁和门诊部", ownership="private", kind="clinic", region_code="442000",
+                                        managing_org=cast.sector)  # fmt: skip
+    first = coverage_services.open_round(cast.sector, "上半年摸排", datetime.date(2024, 3, 1))
+    row = SurveyRow.objects.get(round=first, institution=clinic)
+    row.staff_count, row.formal_members, row.instructor = 20, 3, ""
+    coverage_services.save_row(admin, row)
+    second = coverage_services.open_round(cast.sector, "下半年摸排", datetime.date(2024, 9, 1))
+    row = SurveyRow.objects.get(round=second, institution=clinic)
+    row.staff_count, row.org_form = 24, "joint"
+    coverage_services.save_row(admin, row)
+
+    page = page_as("sector_admin", phone=True)
+    page.goto(f"{live_server.url}/pairings/{pairing.pk}/")
+    main = page.locator("main")
+    expect(main).to_contain_text("1+N")
+    for side in ("博爱医院第二党支部", "中共乙市人民医院委员会"):
+        expect(main).to_contain_text(side)
+    page.goto(f"{live_server.url}/coverage/")
+    page.click("text=与上轮比对")
+    expect(page.locator(".tabs")).to_contain_text("有变化（1）")
+    expect(main).to_contain_text("从业人员数：20 → 24")
+    expect(main).to_contain_text("应建未建")  # the previous round's state of the clinic, in the rates table
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the comparison scrolls sideways on a phone ({width}px)"

@@ -194,15 +194,15 @@ def draft_from_activity(user, activity, column: Column) -> Article:
     return article
 
 
-def count_view(article_id: int, address: str, user_agent: str) -> bool:
-    """Count one view per visitor per article per day; bots and browsers without an agent are not counted."""
+def count_view(article_id: int, address: str, user_agent: str) -> None:
+    """Count one view per visitor per article per day; bots and browsers without an agent are not counted.
+    An insert that meets the unique (article, day, visitor) row does nothing: a refresh is not a view."""
     if not user_agent or _BOTS.search(user_agent):
-        return False
+        return
     visitor = hashlib.blake2b(f"{address}|{user_agent}".encode(), digest_size=16).hexdigest()
-    created = ArticleHit.objects.bulk_create(
+    ArticleHit.objects.bulk_create(
         [ArticleHit(article_id=article_id, visitor=visitor, day=timezone.localdate())], ignore_conflicts=True
     )
-    return bool(created)
 
 
 def fold_views(before: datetime.date | None = None) -> int:
@@ -212,12 +212,11 @@ def fold_views(before: datetime.date | None = None) -> int:
     hits = ArticleHit.objects.all()
     if before:
         hits = hits.filter(day__lt=before)
-    folded = 0
+    folded = {}
     with transaction.atomic():
         for article_id, n in hits.values_list("article_id").annotate(n=Count("id")).values_list("article_id", "n"):
             Article.objects.filter(pk=article_id).update(views=F("views") + n)
-            folded += n
+            folded[article_id] = n
         hits.delete()
-    for article_id in []:
-        cache.delete(article_cache_key(article_id))
-    return folded
+    cache.delete_many([article_cache_key(pk) for pk in folded])  # the pages show the new totals
+    return sum(folded.values())

@@ -74,6 +74,9 @@ class CoverageTest(CastTestCase):
         compare = self.client.get(reverse("coverage:compare", args=[second.pk])).content.decode()
         self.assertIn("从业人员数</strong>：25 → 30", compare)
         self.assertIn("正式党员数</strong>：3 → 4", compare)
+        url = reverse("coverage:compare", args=[second.pk])
+        self.assertEqual(self.client.get(url, {"count": "1"}).content.decode(), "共 1 条")
+        self.assertEqual(self.client.get(url, {"export": "xlsx", "change": "closed"}).status_code, 200)
 
     def test_a_sheet_with_errors_writes_nothing_and_names_each_problem(self):
         survey = self.open_round()

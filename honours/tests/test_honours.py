@@ -152,6 +152,8 @@ class AssessmentTest(CastTestCase):
         results = self.client.get(reverse("honours:results", args=[scheme.pk])).content.decode()
         self.assertIn("★★★★", results)
         self.assertIn("博爱医院第一党支部", results)
+        count = self.client.get(reverse("honours:results", args=[scheme.pk]), {"count": "1"}).content.decode()
+        self.assertEqual(count, "共 2 条")
         self.assertContains(
             self.client.get(reverse("orgs:detail", args=[self.branch_a1.pk])), "★★★★ 2024年星级党支部评定"
         )

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 
 from core.access import PATH_END, Role, get_visible_or_404, highest_role, recheck_in_scope, role_at
 from core.export import xlsx_response
-from core.paging import keyset_page
+from core.paging import count_response, keyset_page
 from orgs.models import PartyOrg
 
 from .. import services
@@ -150,6 +150,8 @@ def scheme_results(request, pk):
     )
     if stars.isdigit():
         qs = qs.filter(stars=int(stars))
+    if counted := count_response(request, qs, RESULT_ORDERING[1:]):
+        return counted
     rows = qs.annotate(rank=Coalesce("stars", 0)).values(
         "id", "org__name", "org_id", "status", "self_score", "review_score", "final_score", "stars", "rank"
     )
