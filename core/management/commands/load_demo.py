@@ -199,3 +199,6 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'admin':<12} 系统管理员（超级用户，可进入 /admin/）")
         for username, full_name, role, _org, _person in D.DEMO_USERS:
             self.stdout.write(f"  {username:<12} {Role(role).label:<12} {full_name}")
+        boai = PartyOrg.objects.filter(name=MARKER).values_list("pk", flat=True).first()
+        if boai:
+            self.stdout.write(f"博爱医院的公开党建动态网站（无需登录）：/news/site/{boai}/")
