@@ -111,6 +111,24 @@ def scope_q(user, min_role: int, field: str = "org_path") -> Q | None:
     return q
 
 
+def under_any(queryset, paths: list[str], field: str = "org_path", tag: str = "under"):
+    """Rows whose `field` starts with one of the paths, written as substr() equality instead of index ranges.
+
+    For lists ordered by another index (newest first, by date): a range on the scope index would make the
+    planner prefer it, gather every row in scope and sort them all; a non-indexable prefix test lets it walk
+    the ordering index and stop after a page. (substr, not LIKE: PostgreSQL turns a LIKE prefix on a
+    C-collated column back into index ranges.)
+    """
+    from django.db.models.functions import Substr
+
+    q = Q(pk__in=[])
+    for i, path in enumerate(paths):
+        name = f"_{tag}{i}"
+        queryset = queryset.annotate(**{name: Substr(field, 1, len(path))})
+        q |= Q(**{name: path})
+    return queryset.filter(q)
+
+
 def minimal_paths(paths: list[str]) -> list[str]:
     """Drop paths covered by another path so the query has one range per disjoint subtree."""
     result: list[str] = []

@@ -17,12 +17,15 @@ from markupsafe import Markup
 
 from core.access import PATH_END, granted_roots
 from core.text import normalise
-from orgs.models import ancestor_paths
+from orgs.models import SEGMENT_WIDTH, ancestor_paths
 
 from .extract.lines import matching_form
 from .models import DocumentKind, SearchDocument
 
-CANDIDATE_CAP = 5000
+CANDIDATE_CAP = 1000
+# Search the most recently indexed documents first and widen only when a page is not full: a common word
+# matches most of a province's documents, and neither FTS5 nor GIN can rank or sort all of them in a few ms.
+WINDOWS = (20_000, 0)  # 0: everything
 SNIPPET_CHARS = 120
 _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -110,10 +113,13 @@ def search(
     filters, params, scope = _filters(user, public_only, org_path, kinds)
     if filters is None:
         return []
-    if connection.vendor == "postgresql":
-        rows = _postgres(words, scope, filters, params, order, offset, limit)
-    else:
-        rows = _sqlite(words, scope, filters, params, order, offset, limit)
+    run = _postgres if connection.vendor == "postgresql" else _sqlite
+    newest = SearchDocument.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    for window in WINDOWS:
+        floor = newest - window if window else 0
+        rows = run(words, scope, filters, params, order, offset, limit, floor)
+        if len(rows) >= limit or floor <= 0:
+            break
     return [_hit(row, words) for row in rows]
 
 
@@ -131,7 +137,8 @@ def _filters(user, public_only, org_path, kinds):
         clauses.append("(" + " OR ".join(["(d.org_path >= %s AND d.org_path < %s)"] * len(roots)) + ")")
         for root in roots:
             params += [root, root + PATH_END]
-        terms.append([_path_token(root) for root in roots])
+        if all(len(root) > SEGMENT_WIDTH for root in roots):  # a top-level grant covers nearly everything:
+            terms.append([_path_token(root) for root in roots])  # its word would only lengthen the intersection
     if org_path:
         clauses.append("d.org_path >= %s AND d.org_path < %s")
         params += [org_path, org_path + PATH_END]
@@ -160,42 +167,43 @@ def _any_of(tokens: list[str], quote: str, either: str) -> str:
     return "(" + f" {either} ".join(quote + t + quote for t in tokens) + ")"
 
 
-def _sqlite(words, scope, filters, params, order, offset, limit):
+def _sqlite(words, scope, filters, params, order, offset, limit, floor):
     match = " AND ".join([_fts_term(w, '"', "AND", "OR") for w in words] + [_any_of(t, '"', "OR") for t in scope])
     if order == "date":
         sql = (
             f"SELECT {_COLUMNS} FROM news_search_fts f JOIN news_searchdocument d ON d.id = f.rowid "
-            f"WHERE news_search_fts MATCH %s AND {filters} ORDER BY d.day DESC, d.id DESC LIMIT %s OFFSET %s"
+            f"WHERE news_search_fts MATCH %s AND f.rowid > %s AND {filters} ORDER BY d.day DESC, d.id DESC "
+            f"LIMIT %s OFFSET %s"
         )
-        args = [match, *params, limit, offset]
+        args = [match, floor, *params, limit, offset]
     else:
         sql = (
             f"SELECT {_COLUMNS} FROM (SELECT rowid, rank FROM news_search_fts WHERE news_search_fts MATCH %s "
-            f"ORDER BY rowid DESC LIMIT %s) f JOIN news_searchdocument d ON d.id = f.rowid "
+            f"AND rowid > %s ORDER BY rowid DESC LIMIT %s) f JOIN news_searchdocument d ON d.id = f.rowid "
             f"WHERE {filters} ORDER BY f.rank, d.day DESC LIMIT %s OFFSET %s"
         )
-        args = [match, CANDIDATE_CAP, *params, limit, offset]
+        args = [match, floor, CANDIDATE_CAP, *params, limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         return cursor.fetchall()
 
 
-def _postgres(words, scope, filters, params, order, offset, limit):
+def _postgres(words, scope, filters, params, order, offset, limit, floor):
     tsquery = " & ".join([_fts_term(w, "'", "&", "|") for w in words] + [_any_of(t, "'", "|") for t in scope])
     if order == "date":
         sql = (
-            f"SELECT {_COLUMNS} FROM news_searchdocument d WHERE d.tsv @@ to_tsquery('simple', %s) AND {filters} "
-            f"ORDER BY d.day DESC NULLS LAST, d.id DESC LIMIT %s OFFSET %s"
+            f"SELECT {_COLUMNS} FROM news_searchdocument d WHERE d.tsv @@ to_tsquery('simple', %s) AND d.id > %s "
+            f"AND {filters} ORDER BY d.day DESC NULLS LAST, d.id DESC LIMIT %s OFFSET %s"
         )
-        args = [tsquery, *params, limit, offset]
+        args = [tsquery, floor, *params, limit, offset]
     else:
         sql = (
             f"SELECT {_COLUMNS} FROM (SELECT id, ts_rank(tsv, to_tsquery('simple', %s)) AS score "
-            f"FROM news_searchdocument WHERE tsv @@ to_tsquery('simple', %s) ORDER BY id DESC LIMIT %s) c "
+            f"FROM news_searchdocument WHERE tsv @@ to_tsquery('simple', %s) AND id > %s ORDER BY id DESC LIMIT %s) c "
             f"JOIN news_searchdocument d ON d.id = c.id WHERE {filters} "
             f"ORDER BY c.score DESC, d.day DESC NULLS LAST LIMIT %s OFFSET %s"
         )
-        args = [tsquery, tsquery, CANDIDATE_CAP, *params, limit, offset]
+        args = [tsquery, tsquery, floor, CANDIDATE_CAP, *params, limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         return cursor.fetchall()

@@ -261,7 +261,9 @@ class PageImportTest(NewsTestCase):
         for org, inst in ((self.org_a, self.hospital_a), (self.org_b, self.hospital_b)):
             PairingMember.objects.create(pairing=pairing, org=org, org_path=org.path, institution=inst,
                                          is_lead=org == self.org_a, joined_on=datetime.date(2024, 1, 1))  # fmt: skip
-        page = "首页 > 党建\n两院开展联学共建\n发布时间:2024-05-25\n5月22日,甲市博爱医院与乙市人民医院开展联学共建活动。\n"
+        page = (
+            "首页 > 党建\n两院开展联学共建\n发布时间:2024-05-25\n5月22日,甲市博爱医院与乙市人民医院开展联学共建活动。\n"
+        )
         self.upload("pair.txt", page.encode())
         item = PageImport.objects.get()
         self.assertContains(self.client.get(reverse("news:import-review", args=[item.pk])), "甲乙联学共建")
