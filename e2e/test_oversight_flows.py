@@ -96,3 +96,46 @@ def test_scenario_2_one_plus_n_and_survey_rounds_compared_on_a_phone(page_as, li
     expect(main).to_contain_text("应建未建")  # the previous round's state of the clinic, in the rates table
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the comparison scrolls sideways on a phone ({width}px)"
+
+
+def test_scenarios_3_and_4_medal_list_demonstration_site_and_stars(page_as, live_server, cast):
+    from honours import services as honour_services
+    from honours.models import AssessmentScheme, Honour, HonourKind, Indicator
+    from people.models import Person
+
+    veteran = Person.objects.get(pk=cast.member_person.pk)
+    veteran.joined_on, veteran.confirmed_on = datetime.date(1971, 6, 20), datetime.date(1972, 6, 20)
+    veteran.save()
+    Honour.objects.create(kind=HonourKind.objects.get(code="demonstration_site"), org=cast.org_a, level="city",
+                          issuer="市委组织部、市卫健委党组", year=2022, awarded_on=datetime.date(2022, 8, 9))  # fmt: skip
+    scheme = AssessmentScheme.objects.create(name="2022年度星级党支部评定", year=2022, issuer_org=cast.org_a,
+                                             bands=[[90, 5], [80, 4], [0, 1]])  # fmt: skip
+    Indicator.objects.create(scheme=scheme, code="1", name="组织生活", points=100)
+    honour_services.open_scheme(scheme)
+
+    page = page_as("unit_admin")
+    page.goto(f"{live_server.url}/honours/golden/?year=2023")
+    expect(page.locator("main table")).to_contain_text("李永川")
+    expect(page.locator("main table")).to_contain_text("待颁发")
+    page.goto(f"{live_server.url}/orgs/{cast.org_a.pk}/")
+    expect(page.locator("main")).to_contain_text("2022 党建工作示范点")
+
+    secretary = page_as("secretary")
+    secretary.goto(f"{live_server.url}/honours/schemes/")
+    secretary.click("text=博爱医院第一党支部")
+    secretary.fill("input[name^=score_]", "95")
+    secretary.click("text=保存自评")
+    secretary.click("text=提交党委审核")
+    expect(secretary.locator("main")).to_contain_text("待党委审核")
+
+    page.goto(f"{live_server.url}/honours/schemes/{scheme.pk}/results/")
+    page.click("text=博爱医院第一党支部")
+    page.fill("input[name^=score_]", "92")
+    page.click("text=保存审核评分")
+    page.fill("input[name=satisfaction]", "90")
+    page.click("text=确认星级")
+    expect(page.locator("main")).to_contain_text("★★★★★")
+    page.goto(f"{live_server.url}/honours/schemes/{scheme.pk}/")
+    page.click("text=公布已确认的星级")
+    page.goto(f"{live_server.url}/orgs/{cast.branch_a1.pk}/")
+    expect(page.locator("main")).to_contain_text("★★★★★ 2022年度星级党支部评定")
