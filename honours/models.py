@@ -276,7 +276,7 @@ class Assessment(models.Model):
     review_score = models.DecimalField("审核分", max_digits=6, decimal_places=1, null=True, blank=True)
     satisfaction = models.DecimalField("满意度（0–100）", max_digits=5, decimal_places=1, null=True, blank=True)
     final_score = models.DecimalField("最终得分", max_digits=6, decimal_places=1, null=True, blank=True)
-    stars = models.PositiveSmallIntegerField("星级", null=True, blank=True)
+    stars = models.PositiveSmallIntegerField("星级", default=0, help_text="0 为尚未评定")
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -289,6 +289,7 @@ class Assessment(models.Model):
         indexes = [
             models.Index(fields=["scheme", "org_path", "id"], name="assessment_scheme_scope"),
             models.Index(fields=["org", "year"], name="assessment_org_year"),
+            models.Index(fields=["scheme", "stars", "id"], name="assessment_scheme_stars"),
         ]
 
     def save(self, *args, **kwargs):

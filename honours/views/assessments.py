@@ -9,10 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 
-from core.access import PATH_END, Role, get_visible_or_404, highest_role, recheck_in_scope, role_at
+from core.access import Role, get_visible_or_404, granted_roots, highest_role, recheck_in_scope, role_at, under_any
 from core.export import xlsx_response
 from core.paging import count_response, keyset_page
 from orgs.models import PartyOrg
@@ -21,7 +20,7 @@ from .. import services
 from ..forms import SchemeForm
 from ..models import Assessment, AssessmentScheme, AssessmentStatus, Indicator
 
-RESULT_ORDERING = ("-rank", "-id")  # stars (0 while unrated), then newest: integers keep the keyset cursor exact
+RESULT_ORDERING = ("-stars", "-id")  # the (scheme, stars, id) index, read backwards; 0 stars = not yet rated
 
 
 @login_required
@@ -135,26 +134,24 @@ def _assessment_action(request, assessment: Assessment) -> None:
 @login_required
 def scheme_results(request, pk):
     scheme = get_visible_or_404(request.user, AssessmentScheme.objects.select_related("issuer_org"), pk=pk)
-    qs = Assessment.objects.visible_to(request.user).filter(scheme=scheme)
+    qs = Assessment.objects.filter(scheme=scheme)
+    if not request.user.is_superuser:  # as visible_to, by prefix: the stars index then gives the page in order
+        qs = under_any(qs, granted_roots(request.user, Assessment.access_roles["view"]))
     org = request.GET.get("org", "")
     if org.isdigit():
         root = get_visible_or_404(request.user, PartyOrg.objects, pk=int(org))
-        qs = qs.filter(org_path__gte=root.path, org_path__lt=root.path + PATH_END)
+        qs = under_any(qs, [root.path], tag="org")
     stars = request.GET.get("stars", "")
     if request.GET.get("export") == "xlsx":
         rows = ((a.org.name, a.get_status_display(), a.self_score, a.review_score, a.satisfaction, a.final_score, a.stars)
                 for a in qs.select_related("org").order_by("-stars", "org_path").iterator(1000))  # fmt: skip
         return xlsx_response(scheme.name, ["党组织", "状态", "自评分", "审核分", "满意度", "最终得分", "星级"], rows)
-    distribution = Counter(
-        dict(qs.exclude(stars__isnull=True).values("stars").annotate(n=Count("id")).values_list("stars", "n"))
-    )
+    distribution = Counter(dict(qs.exclude(stars=0).values("stars").annotate(n=Count("id")).values_list("stars", "n")))
     if stars.isdigit():
         qs = qs.filter(stars=int(stars))
     if counted := count_response(request, qs, RESULT_ORDERING[1:]):
         return counted
-    rows = qs.annotate(rank=Coalesce("stars", 0)).values(
-        "id", "org__name", "org_id", "status", "self_score", "review_score", "final_score", "stars", "rank"
-    )
+    rows = qs.values("id", "org__name", "org_id", "status", "self_score", "review_score", "final_score", "stars")
     page = keyset_page(rows, RESULT_ORDERING, request.GET.get("after"))  # fmt: skip
     total = sum(distribution.values())
     bands = [(s, distribution.get(s, 0), scheme.target_distribution.get(str(s))) for s in range(5, 0, -1)]
