@@ -26,6 +26,9 @@ class SurveyRound(models.Model):
     closes_on = models.DateField("截止日期", null=True, blank=True)
     previous = models.ForeignKey("self", verbose_name="上一轮", null=True, blank=True, on_delete=models.SET_NULL)
     status = models.CharField("状态", max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    # {"status": {value: n}, "change": {value: n}} over all rows, kept by every write (services.refresh_summary):
+    # the sector's rates and comparison read it instead of counting the round's rows on every page view
+    summary = models.JSONField(default=dict, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()

@@ -49,6 +49,7 @@ def open_round(sector: PartyOrg, name: str, started_on, closes_on=None) -> Surve
             row.derive(minimum)
             rows.append(row)
         SurveyRow.objects.bulk_create(rows, batch_size=2000)
+        refresh_summary(survey)
         if previous and previous.status == RoundStatus.OPEN:
             previous.status = RoundStatus.CLOSED
             previous.save(update_fields=["status"])
@@ -86,8 +87,19 @@ def save_row(user, row: SurveyRow) -> SurveyRow:
     row.full_clean(exclude=["round", "institution", "org_path", "updated_by"])
     row.derive(min_formal())
     row.updated_by = user
-    row.save()
+    with transaction.atomic():
+        row.save()
+        refresh_summary(row.round)
     return row
+
+
+def refresh_summary(survey: SurveyRound) -> None:
+    survey.summary = {field: _grouped(survey.rows.all(), field) for field in ("status", "change")}
+    SurveyRound.objects.filter(pk=survey.pk).update(summary=survey.summary)
+
+
+def _grouped(rows, field: str) -> dict[str, int]:
+    return dict(rows.values(field).annotate(n=Count("id")).values_list(field, "n"))
 
 
 @dataclass
@@ -112,8 +124,10 @@ class Rates:
 
 
 def rates(survey: SurveyRound, scope: Q | None = None) -> Rates:
-    rows = survey.rows.all() if scope is None else survey.rows.filter(scope)
-    counts = dict(rows.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    if scope is None and survey.summary:
+        counts = survey.summary["status"]
+    else:
+        counts = _grouped(survey.rows.all() if scope is None else survey.rows.filter(scope), "status")
     closed = counts.get(CoverageStatus.CLOSED, 0)
     return Rates(
         operating=sum(counts.values()) - closed, own=counts.get(CoverageStatus.OWN, 0),
@@ -124,8 +138,10 @@ def rates(survey: SurveyRound, scope: Q | None = None) -> Rates:
 
 
 def change_counts(survey: SurveyRound, scope: Q | None = None) -> dict[str, int]:
-    rows = survey.rows.all() if scope is None else survey.rows.filter(scope)
-    counts = dict(rows.values("change").annotate(n=Count("id")).values_list("change", "n"))
+    if scope is None and survey.summary:
+        counts = survey.summary["change"]
+    else:
+        counts = _grouped(survey.rows.all() if scope is None else survey.rows.filter(scope), "change")
     return {value: counts.get(value, 0) for value in Change.values}
 
 

@@ -9,7 +9,7 @@ from core.text import normalise
 from imports.reader import ImportFileError, cell_text, column_letter, read_file
 
 from .models import OrgForm, SurveyRound, SurveyRow
-from .services import min_formal
+from .services import min_formal, refresh_summary
 
 HEADERS = {
     "单位名称": "name", "单位": "name", "机构名称": "name",
@@ -69,6 +69,7 @@ def apply_sheet(user, survey: SurveyRound, name: str, content: bytes) -> SheetRe
             row.derive(minimum)
             row.updated_by = user
             row.save()
+        refresh_summary(survey)
     result.updated = len(staged)
     return result
 

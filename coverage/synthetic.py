@@ -41,3 +41,4 @@ def _randomise(survey: SurveyRound, rng: random.Random, share: float) -> None:
         changed.append(row)
     SurveyRow.objects.bulk_update(changed, ["staff_count", "formal_members", "probationary_members", "org_form",
                                             "instructor", "operating", "note", "status", "change"], batch_size=2000)  # fmt: skip
+    services.refresh_summary(survey)
