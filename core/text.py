@@ -9,11 +9,12 @@ import unicodedata
 from functools import lru_cache
 
 import opencc
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 _t2s = opencc.OpenCC("t2s")
 # "醫(yī)院": a CJK character followed by its pinyin in brackets, left by some 繁简 converters.
-_PINYIN_ARTEFACT = re.compile(r"(?<=[\u4e00-\u9fff])[（(]\s*[a-zāáǎàōóǒòēéěèīíǐìūúǔùüǖǘǚǜńňǹ]{1,7}\s*[)）]")
+_PINYIN_ARTEFACT = re.compile(r"([\u4e00-\u9fff])[（(]\s*([a-zāáǎàōóǒòēéěèīíǐìūúǔùüǖǘǚǜńňǹ]{1,7})\s*[)）]")
+_TONE_MARKS = set("āáǎàōóǒòēéěèīíǐìūúǔùǖǘǚǜńňǹ")
 _SPACES = re.compile(r"\s+")
 
 
@@ -22,7 +23,23 @@ def to_simplified(text: str) -> str:
 
 
 def strip_pinyin_artefacts(text: str) -> str:
-    return _PINYIN_ARTEFACT.sub("", text)
+    """Remove a bracketed syllable after a character when it is pinyin: tone-marked, or one of the character's
+    readings ("醫(yī)" → "醫"); "(a)" or "(ok)" after a character stays."""
+    if "(" not in text and "（" not in text:
+        return text
+    return _PINYIN_ARTEFACT.sub(_drop_if_reading, text)
+
+
+def _drop_if_reading(match) -> str:
+    char, syllable = match.group(1), match.group(2)
+    if _TONE_MARKS.intersection(syllable) or syllable in _readings(char):
+        return char
+    return match.group(0)
+
+
+@lru_cache(maxsize=20000)
+def _readings(char: str) -> frozenset[str]:
+    return frozenset(p for ps in pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore") for p in ps)
 
 
 def normalise(text: str | None) -> str:

@@ -135,3 +135,10 @@ def test_command_prints_one_json_object_and_reports_bad_files(tmp_path):
         call_command("extract_page", str(binary), stdout=StringIO())
     with pytest.raises(CommandError, match="无法读取"):
         call_command("extract_page", str(tmp_path / "missing.html"), stdout=StringIO())
+
+
+def test_only_real_pinyin_is_removed_after_a_character():
+    from core.text import strip_pinyin_artefacts
+
+    assert strip_pinyin_artefacts("博愛醫(yī)院黨(dǎng)委醫(yi)生") == "博愛醫院黨委醫生"
+    assert strip_pinyin_artefacts("A栋(a)区 门诊(ok)") == "A栋(a)区 门诊(ok)"
