@@ -134,6 +134,14 @@ def under_any(queryset, paths: list[str], field: str = "org_path", tag: str = "u
     return queryset.filter(q)
 
 
+def paths_above_grants(user, min_role: int) -> set[str]:
+    """The paths of the nodes the user holds min_role on and of every node above them: what is issued above
+    a user's organisation (a nomination batch, a survey round, a unit's news columns) is addressed to them."""
+    from orgs.models import ancestor_paths
+
+    return {p for root in granted_roots(user, min_role) for p in ancestor_paths(root)}
+
+
 def minimal_paths(paths: list[str]) -> list[str]:
     """Drop paths covered by another path so the query has one range per disjoint subtree."""
     result: list[str] = []

@@ -8,10 +8,19 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from core.access import PATH_END, Role, can, get_changeable_or_404, granted_roots, highest_role, role_at, scope_q
+from core.access import (
+    PATH_END,
+    Role,
+    can,
+    get_changeable_or_404,
+    granted_roots,
+    highest_role,
+    paths_above_grants,
+    role_at,
+    scope_q,
+)
 from core.export import xlsx_response
 from core.paging import count_response, keyset_page
-from orgs.models import ancestor_paths
 
 from . import services, sheet
 from .forms import RoundForm, RowForm, SheetForm
@@ -25,7 +34,7 @@ def _rounds(user):
     if user.is_superuser:
         return SurveyRound.objects.all()
     roots = granted_roots(user, Role.UNIT_ADMIN)
-    above = {p for root in roots for p in ancestor_paths(root)}
+    above = paths_above_grants(user, Role.UNIT_ADMIN)
     inside = Q()
     for root in roots:
         inside |= Q(org_path__gte=root, org_path__lt=root + PATH_END)

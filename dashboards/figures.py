@@ -75,13 +75,15 @@ def ages(org: PartyOrg) -> list[dict]:
     people = Person.objects.filter(
         subtree(org), is_active=True, party_status__in=[PartyStatus.FORMAL, PartyStatus.PROBATIONARY]
     )
-    result = []
-    for low, high, label in AGE_BANDS:
+    bands = {}
+    for i, (low, high, _label) in enumerate(AGE_BANDS):  # one pass over the subtree: a count per band
         born_after = datetime.date(today.year - high, today.month, min(today.day, 28))
         born_before = datetime.date(today.year - low, today.month, min(today.day, 28))
-        n = people.filter(birth_date__gt=born_after, birth_date__lte=born_before).count()
-        result.append({"label": label, "value": n, "link": f"/people/?org={org.pk}&status=formal"})
-    unknown = people.filter(birth_date__isnull=True).count()
+        bands[f"b{i}"] = Count("id", filter=Q(birth_date__gt=born_after, birth_date__lte=born_before))
+    counts = people.aggregate(unknown=Count("id", filter=Q(birth_date__isnull=True)), **bands)
+    result = [{"label": label, "value": counts[f"b{i}"], "link": f"/people/?org={org.pk}&status=formal"}
+              for i, (_low, _high, label) in enumerate(AGE_BANDS)]  # fmt: skip
+    unknown = counts["unknown"]
     if unknown:
         result.append({"label": "未登记", "value": unknown, "link": f"/people/?org={org.pk}"})
     return result

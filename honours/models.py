@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from core.access import PathField, Role, ScopedQuerySet, granted_roots
+from core.access import PathField, Role, ScopedQuerySet, paths_above_grants
 
 
 class RecipientType(models.TextChoices):
@@ -108,9 +108,7 @@ class BatchQuerySet(ScopedQuerySet):
         """A batch issued above the user's organisation is open to their nominations: they see it."""
         if action != "view":
             return None
-        from orgs.models import ancestor_paths
-
-        above = {p for root in granted_roots(user, Role.SECRETARY) for p in ancestor_paths(root)}
+        above = paths_above_grants(user, self.model.access_roles["view"])
         return models.Q(org_path__in=above) if above else None
 
 

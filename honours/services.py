@@ -142,7 +142,7 @@ def snapshot(person: Person | None, org: PartyOrg | None, year: int) -> dict:
             "已获荣誉": [f"{h.year} {h.kind.name}" for h in person.honours.select_related("kind")[:20]],
         }  # fmt: skip
     if org is not None:
-        return {"党组织": org.name, "类型": org.get_kind_display(), "正式党员": getattr(org, "formal_count", None),
+        return {"党组织": org.name, "类型": org.get_kind_display(), "正式党员": org.formal_count,
                 "已获荣誉": [f"{h.year} {h.kind.name}" for h in org.honours.select_related("kind")[:20]]}  # fmt: skip
     return {}
 

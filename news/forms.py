@@ -3,11 +3,10 @@ from django.db.models import Q
 from django.urls import reverse
 
 from activities.models import ActivityKind
-from core.access import Role, granted_roots, scope_q
+from core.access import Role, paths_above_grants, scope_q
 from core.widgets import use_lookup_when_large
 from honours.models import Honour
 from orgs.forms import OrgChoiceField, org_lookup, scoped_orgs
-from orgs.models import ancestor_paths
 from pairings.models import Pairing
 
 from .models import Article, ArticlePhoto, Column
@@ -23,8 +22,7 @@ def writable_columns(user):
     q = scope_q(user, Role.SECRETARY)
     if q is None:
         return qs
-    above = {p for root in granted_roots(user, Role.SECRETARY) for p in ancestor_paths(root)}
-    return qs.filter(q | Q(org_path__in=above))
+    return qs.filter(q | Q(org_path__in=paths_above_grants(user, Role.SECRETARY)))
 
 
 class ColumnChoiceField(forms.ModelChoiceField):

@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import re
+from html import unescape
 
 import nh3
 from django.core.cache import cache
@@ -70,8 +71,6 @@ def sanitise(html: str) -> str:
 def html_to_text(html: str) -> str:
     text = _BLOCK_END.sub("\n", html)
     text = _TAGS.sub("", text)
-    from html import unescape
-
     return "\n".join(line.strip() for line in unescape(text).splitlines() if line.strip())
 
 

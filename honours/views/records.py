@@ -148,11 +148,3 @@ def person_lookup(request):
     return render(
         request, "core/_lookup_results.html", {"items": [(p.pk, f"{p.name}（{p.home_org.name}）") for p in found]}
     )
-
-
-def honours_of_person(person) -> list:
-    return list(person.honours.select_related("kind").order_by("-year", "-id")[:50])
-
-
-def honours_of_org(org) -> list:
-    return list(org.honours.select_related("kind").order_by("-year", "-id")[:50])

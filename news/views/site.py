@@ -20,7 +20,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from core.access import get_visible_or_404
+from core.access import get_visible_or_404, subtree_q
 from core.paging import keyset_page
 from orgs.models import PartyOrg
 
@@ -37,7 +37,7 @@ def _unit(org_pk: int) -> PartyOrg:
 
 
 def _published(unit: PartyOrg):
-    return Article.objects.filter(status=Status.PUBLISHED, org_path__gte=unit.path, org_path__lt=unit.path + "~")
+    return Article.objects.filter(subtree_q(unit.path), status=Status.PUBLISHED)
 
 
 def _public(response: HttpResponse, seconds: int = PAGE_CACHE_SECONDS) -> HttpResponse:
