@@ -78,6 +78,31 @@ def _load_access_facts(user) -> None:
     user._gongjian_person = next(((person_id, path) for path, _, person_id in rows if person_id), None)
 
 
+def user_with_access_facts(condition: str, param, join: str = ""):
+    """The user matching `condition` (SQL over `u`, the user table, and whatever `join` adds) with their
+    active grants and person record attached: one query where loading the user and then the grants is two.
+    One row per grant. Every signed-in request starts here (the session's backend and the API's tokens)."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.models import RoleGrant
+    from people.models import Person
+
+    user_model = get_user_model()
+    sql = (
+        "SELECT u.*, g.org_path AS gj_grant_path, g.role AS gj_grant_role, p.id AS gj_person_id,"
+        f" p.org_path AS gj_person_path FROM {user_model._meta.db_table} u {join}"
+        f" LEFT JOIN {RoleGrant._meta.db_table} g ON g.user_id = u.id AND g.is_active"
+        f" LEFT JOIN {Person._meta.db_table} p ON p.user_id = u.id WHERE {condition}"
+    )
+    rows = list(user_model.objects.raw(sql, [param]))
+    if not rows:
+        return None
+    user = rows[0]
+    user._gongjian_grants = [(row.gj_grant_path, row.gj_grant_role) for row in rows if row.gj_grant_path is not None]
+    user._gongjian_person = (user.gj_person_id, user.gj_person_path) if user.gj_person_id else None
+    return user
+
+
 def role_at(user, path: str) -> int:
     """The highest role the user holds at a node with this path (grants on ancestors count)."""
     if not user.is_authenticated:
@@ -171,7 +196,7 @@ class ScopedQuerySet(models.QuerySet):
 
     def visible_one(self, user, **lookup):
         """The one row matching `lookup` if the user may view it, else None (the detail pages' gate)."""
-        return self.visible_to(user, "view").filter(**lookup).first()
+        return next(iter(self.visible_to(user, "view").filter(**lookup)[:1]), None)  # no ORDER BY, unlike first()
 
 
 class SidedQuerySet(ScopedQuerySet):
@@ -182,7 +207,7 @@ class SidedQuerySet(ScopedQuerySet):
     def visible_one(self, user, **lookup):
         if not user.is_authenticated:
             return None
-        obj = self.filter(**lookup).first()
+        obj = next(iter(self.filter(**lookup)[:1]), None)
         return obj if obj is not None and can(user, obj, "view") else None
 
 

@@ -154,6 +154,8 @@ CHECKIN_TOKEN_SECONDS = int(os.environ.get("CHECKIN_TOKEN_SECONDS", "90"))
 
 # Sessions read from the cache first (file-based here, Redis when REDIS_URL is set), the database behind it.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's own backend stays second so that sessions signed in before ours was added remain valid.
+AUTHENTICATION_BACKENDS = ["accounts.backends.GrantsModelBackend", "django.contrib.auth.backends.ModelBackend"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
@@ -161,12 +163,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["drf_orjson_renderer.renderers.ORJSONRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

@@ -4,13 +4,15 @@ Stable keys, in order: 编号 (the platform's id, as exported) -> 身份证号 (
 never in clear) -> a new person. Party members get an open relationship at 所属党组织.
 """
 
+from operator import itemgetter
+
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from core import crypto
 from core.access import Role
-from core.bulk import chunks, insert_rows, reserve_ids, update_rows
+from core.bulk import BackgroundWriter, chunks, insert_rows, reserve_ids, update_rows
 from core.text import normalise, pinyin_keys
 from core.validators import (
     birth_date_from_id,
@@ -211,45 +213,18 @@ class PeopleImport(ImportKindBase):
         creates = [r for r in plan.rows if not r["existing_id"]]
         updates = [r for r in plan.rows if r["existing_id"]]
         touched_orgs, touched_insts, done = set(), set(), 0
-        for start in range(0, len(creates), BATCH):
-            batch = creates[start : start + BATCH]
-            ids = reserve_ids(Person, len(batch))
-            people = [self._new_person(row, pk, now) for row, pk in zip(batch, ids, strict=True)]
-            insert_rows(Person, people)
-            insert_rows(
-                Membership,
-                [
-                    {
-                        "person_id": p["id"],
-                        "org_id": p["home_org_id"],
-                        "org_path": p["org_path"],
-                        "start_on": p["joined_on"],
-                        "end_on": None,
-                        "reason": "导入",
-                        "created_at": now,
-                    }
-                    for p in people
-                    if p["party_status"] in MEMBER_STATUSES
-                ],
-            )
-            insert_rows(
-                LogEntry,
-                [
-                    self._audit(
-                        p["id"],
-                        p["name"],
-                        LogEntry.Action.CREATE,
-                        content_type_id,
-                        now,
-                        _created_diff(p),
-                    )
-                    for p in people
-                ],
-            )
-            touched_orgs |= {p["home_org_id"] for p in people}
-            touched_insts |= {p["institution_id"] for p in people}
-            done += len(batch)
-            progress(done)
+        ids = iter(reserve_ids(Person, len(creates)))
+        with BackgroundWriter() as writer:
+            for start in range(0, len(creates), BATCH):
+                batch = creates[start : start + BATCH]
+                people = [self._new_person(row, next(ids), now) for row in batch]
+                writer.insert(Person, people)
+                writer.insert(Membership, [_membership(p, now) for p in people if p["party_status"] in MEMBER_STATUSES])
+                writer.insert(LogEntry, [self._created_audit(p, content_type_id, now) for p in people])
+                touched_orgs |= {p["home_org_id"] for p in people}
+                touched_insts |= {p["institution_id"] for p in people}
+                done += len(batch)
+                progress(done)
         for start in range(0, len(updates), BATCH):
             batch = updates[start : start + BATCH]
             changed, audit = self._updated_people(batch, content_type_id, now)
@@ -352,6 +327,11 @@ class PeopleImport(ImportKindBase):
                 audit.append(self._audit(person.pk, row["name"], LogEntry.Action.UPDATE, content_type_id, now, diff))
         return changed, audit
 
+    def _created_audit(self, person: dict, content_type_id, now) -> dict:
+        # `if value`: no audited value is 0 or False, so this skips exactly None and "" (and is the fastest test)
+        diff = {f: [None, _text(v)] for f, v in zip(_AUDITED, _audited_values(person), strict=True) if v}
+        return self._audit(person["id"], person["name"], LogEntry.Action.CREATE, content_type_id, now, diff)
+
     def _audit(self, pk, name, action, content_type_id, now, diff) -> dict:
         return {
             "content_type_id": content_type_id,
@@ -372,20 +352,27 @@ class PeopleImport(ImportKindBase):
         }
 
 
-def _created_diff(person: dict) -> dict:
-    diff = {}
-    for field in _AUDITED:
-        value = person[field]
-        if value is not None and value != "":
-            diff[field] = [None, value if type(value) is str else str(value)]
-    return diff
+def _membership(person: dict, now) -> dict:
+    return {
+        "person_id": person["id"],
+        "org_id": person["home_org_id"],
+        "org_path": person["org_path"],
+        "start_on": person["joined_on"],
+        "end_on": None,
+        "reason": "导入",
+        "created_at": now,
+    }
+
+
+def _text(value) -> str:
+    return value if type(value) is str else str(value)
 
 
 def _show(value) -> str | None:
     return None if value in (None, "") else str(value)
 
 
-_AUDITED = [
+_AUDITED = (
     "name",
     "party_status",
     "gender",
@@ -400,4 +387,5 @@ _AUDITED = [
     "ethnicity",
     "id_number_mask",
     "phone_mask",
-]
+)
+_audited_values = itemgetter(*_AUDITED)

@@ -135,7 +135,8 @@ def org_list(request):
 
 @login_required
 def org_detail(request, pk):
-    org = get_visible_or_404(request.user, PartyOrg.objects.select_related("institution", "parent"), pk=pk)
+    org = get_visible_or_404(request.user, PartyOrg.objects.select_related("institution"), pk=pk)
+    ancestors = list(org.ancestors().values("id", "name"))  # the last one is the parent
     admin_posts = []
     if org.institution_id:
         admin_posts = (
@@ -145,7 +146,8 @@ def org_detail(request, pk):
         )
     context = {
         "org": org,
-        "ancestors": org.ancestors().values("id", "name"),
+        "ancestors": ancestors,
+        "parent_name": ancestors[-1]["name"] if ancestors else None,
         "tables": org_tables(org),
         "admin_posts": admin_posts,
         "joint": org.joint_institutions.values("id", "name") if org.kind == OrgKind.JOINT_BRANCH else [],
@@ -155,8 +157,10 @@ def org_detail(request, pk):
         "role": role_at(request.user, org.path),
         "term_end": org.term_end(term_years_for(org, current_settings())) if org.term_started_on else None,
         "this_year": timezone.localdate().year,
-        "honours": org.honours.select_related("kind").order_by("-year", "-id")[:50],
-        "stars": org.assessments.filter(status="published").select_related("scheme").order_by("-year")[:10],
+        "honours": org.honours.values("year", "kind__name", "issuer").order_by("-year", "-id")[:50],
+        "stars": org.assessments.filter(status="published")
+        .values("year", "stars", "scheme__name", "final_score")
+        .order_by("-year")[:10],
     }
     return render(request, "orgs/org_detail.html", context)
 

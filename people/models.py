@@ -113,13 +113,15 @@ class Person(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="staff",
+        db_index=False,  # person_institution_status leads with it
     )
     department = models.CharField("科室/部门", max_length=60, blank=True)
     job_title = models.CharField("职称/岗位", max_length=60, blank=True)
     is_retired = models.BooleanField("离退休", default=False)
     is_dual_leader = models.BooleanField("双带头人（学科/业务带头人）", default=False)
     id_number_enc = models.TextField(blank=True, editable=False)
-    id_number_hash = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    # Unique through Meta.constraints: unique=True would add a LIKE index on PostgreSQL that no query uses.
+    id_number_hash = models.CharField(max_length=64, null=True, blank=True, editable=False)
     id_number_mask = models.CharField("身份证号", max_length=18, blank=True, editable=False)
     phone_enc = models.TextField(blank=True, editable=False)
     phone_mask = models.CharField("手机号", max_length=11, blank=True, editable=False)
@@ -156,6 +158,7 @@ class Person(models.Model):
             models.Index(fields=["institution", "party_status"], name="person_institution_status"),
             models.Index(fields=["party_status", "confirmed_on", "id"], name="person_status_confirmed"),
         ]
+        constraints = [models.UniqueConstraint(fields=["id_number_hash"], name="person_id_number_hash_unique")]
 
     def __str__(self) -> str:
         return self.name
@@ -228,7 +231,11 @@ class Membership(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
     org = models.ForeignKey(
-        "orgs.PartyOrg", verbose_name="党组织", on_delete=models.PROTECT, related_name="memberships"
+        "orgs.PartyOrg",
+        verbose_name="党组织",
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        db_index=False,  # membership_org_current leads with it
     )
     org_path = PathField(editable=False)
     start_on = models.DateField("转入/开始日期")

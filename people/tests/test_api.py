@@ -13,6 +13,23 @@ class ApiTest(CastTestCase):
         response = self.client.get("/api/v1/people/", HTTP_AUTHORIZATION="Token forged")
         self.assertEqual(response.status_code, 401)
 
+    def test_a_token_of_an_inactive_account_or_with_a_revoked_grant_opens_nothing(self):
+        self.assertEqual(len(self.get("/api/v1/people/", username="secretary").json()["results"]), 2)
+        self.users["secretary"].grants.update(is_active=False)
+        self.assertEqual(self.get("/api/v1/people/", username="secretary").json()["results"], [])
+        self.users["secretary"].is_active = False
+        self.users["secretary"].save()
+        self.assertEqual(self.get("/api/v1/people/", username="secretary").status_code, 401)
+
+    def test_a_member_reads_their_own_record_through_the_token(self):
+        data = self.get("/api/v1/people/", username="member").json()
+        self.assertEqual([p["name"] for p in data["results"]], [self.member_person.name])
+
+    def test_a_list_page_is_two_queries(self):
+        token, _ = Token.objects.get_or_create(user=self.users["unit_admin"])
+        with self.assertNumQueries(2):  # the token with its user, grants and person; then the page
+            self.client.get("/api/v1/people/", HTTP_AUTHORIZATION=f"Token {token.key}")
+
     def test_people_are_scoped_and_masked(self):
         data = self.get("/api/v1/people/").json()
         names = {p["name"] for p in data["results"]}

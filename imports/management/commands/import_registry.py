@@ -13,6 +13,7 @@ from imports.models import ImportJob, ImportKind, ImportStatus
 
 class Command(BaseCommand):
     help = "从 Excel/CSV 导入单位、党组织、人员、组织关系或职务（与网页导入相同的校验与权限）"
+    requires_system_checks = []  # a batch job: `manage.py check` runs in CI; here it would cost a second per file
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=ImportKind.values)

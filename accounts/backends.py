@@ -1,0 +1,14 @@
+"""Sign-in backend: Django's, with the user's grants read in the same query as the user."""
+
+from django.contrib.auth.backends import ModelBackend
+
+from core.access import user_with_access_facts
+
+
+class GrantsModelBackend(ModelBackend):
+    """Every signed-in page loads the user from the session and then, at the access gate, their grants and
+    person record; here both come in one query (one round trip fewer on every page)."""
+
+    def get_user(self, user_id):
+        user = user_with_access_facts("u.id = %s", user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

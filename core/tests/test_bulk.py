@@ -1,0 +1,104 @@
+"""Bulk writes: rows land as the ORM would read them, and a failed batch leaves nothing behind."""
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from core.bulk import BackgroundWriter, insert_rows, reserve_ids
+from orgs.models import OrgKind, PartyOrg
+from people.models import Membership, PartyStatus, Person
+
+
+def make_org(name: str) -> PartyOrg:
+    return PartyOrg.objects.create(name=name, kind=OrgKind.BRANCH)
+
+
+def person_row(pk: int, org, name: str) -> dict:
+    now = timezone.now()
+    return {
+        "id": pk,
+        "name": name,
+        "name_norm": name,
+        "name_pinyin": "",
+        "name_initials": "",
+        "gender": "",
+        "birth_date": None,
+        "ethnicity": "",
+        "education": "",
+        "party_status": PartyStatus.FORMAL,
+        "applied_on": None,
+        "joined_on": datetime.date(2001, 7, 1),
+        "confirmed_on": datetime.date(2002, 7, 1),
+        "probation_extended": False,
+        "institution_id": None,
+        "department": "",
+        "job_title": "",
+        "is_retired": False,
+        "is_dual_leader": False,
+        "home_org_id": org.id,
+        "org_path": org.path,
+        "user_id": None,
+        "is_active": True,
+        "died_on": None,
+        "note": "",
+        "created_at": now,
+        "updated_at": now,
+        "id_number_enc": "",
+        "id_number_hash": None,
+        "id_number_mask": "",
+        "phone_enc": "",
+        "phone_mask": "",
+    }
+
+
+def membership_row(person: dict) -> dict:
+    return {
+        "person_id": person["id"],
+        "org_id": person["home_org_id"],
+        "org_path": person["org_path"],
+        "start_on": person["joined_on"],
+        "end_on": None,
+        "reason": "导入",
+        "created_at": person["created_at"],
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_background_writer_writes_every_batch_in_order():
+    org = make_org("测试党支部")
+    with transaction.atomic():
+        ids = reserve_ids(Person, 30)
+        with BackgroundWriter() as writer:
+            for start in range(0, 30, 10):
+                people = [person_row(pk, org, f"成员{pk}") for pk in ids[start : start + 10]]
+                writer.insert(Person, people)
+                writer.insert(Membership, [membership_row(p) for p in people])  # needs its people written first
+    assert Person.objects.filter(home_org=org).count() == 30
+    assert Membership.objects.filter(org=org, end_on__isnull=True).count() == 30
+    person = Person.objects.get(pk=ids[0])
+    assert person.confirmed_on == datetime.date(2002, 7, 1) and person.party_age() is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_batch_rolls_the_whole_write_back():
+    org = make_org("测试党支部")
+    ids = reserve_ids(Person, 20)
+    with pytest.raises(IntegrityError), transaction.atomic(), BackgroundWriter() as writer:
+        writer.insert(Person, [person_row(pk, org, "甲") for pk in ids[:10]])
+        writer.insert(Person, [person_row(pk, org, "乙") for pk in ids[9:]])  # ids[9] again: duplicate key
+        writer.insert(Person, [person_row(ids[-1] + 1, org, "丙")])  # never written: an earlier batch failed
+    assert not Person.objects.filter(home_org=org).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_in_the_caller_stops_the_writer_and_rolls_back():
+    org = make_org("测试党支部")
+    ids = reserve_ids(Person, 10)
+    with pytest.raises(ValueError), transaction.atomic(), BackgroundWriter() as writer:
+        writer.insert(Person, [person_row(pk, org, "甲") for pk in ids])
+        raise ValueError("the caller failed while building the next batch")
+    assert not Person.objects.filter(home_org=org).exists()
+    insert_rows(Person, [person_row(ids[0], org, "甲")])  # the connection is still usable afterwards
+    assert Person.objects.filter(home_org=org).count() == 1
