@@ -329,7 +329,7 @@ class PeopleImport(ImportKindBase):
 
     def _created_audit(self, person: dict, content_type_id, now) -> dict:
         # `if value`: no audited value is 0 or False, so this skips exactly None and "" (and is the fastest test)
-        diff = {f: [None, _text(v)] for f, v in zip(_AUDITED, _audited_values(person), strict=True) if v}
+        diff = {f: [None, v if type(v) is str else str(v)] for f, v in zip(_AUDITED, _audited_values(person)) if v}
         return self._audit(person["id"], person["name"], LogEntry.Action.CREATE, content_type_id, now, diff)
 
     def _audit(self, pk, name, action, content_type_id, now, diff) -> dict:
@@ -362,10 +362,6 @@ def _membership(person: dict, now) -> dict:
         "reason": "导入",
         "created_at": now,
     }
-
-
-def _text(value) -> str:
-    return value if type(value) is str else str(value)
 
 
 def _show(value) -> str | None:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Count, F, Sum, Value
+from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
@@ -26,14 +26,18 @@ CHUNK = IN_CLAUSE_SIZE
 def _member_counts(org_ids: list[int]) -> dict[int, dict[str, int]]:
     counts: dict[int, dict[str, int]] = defaultdict(lambda: {"formal": 0, "probationary": 0})
     for chunk in chunks(org_ids):
+        # Statuses are counted, not filtered on: a filter on party_status leads SQLite to scan every member of the
+        # province by the status index for each chunk of organisations (1.5 s a chunk) instead of their rows.
         rows = (
             Membership.objects.filter(org_id__in=chunk, end_on__isnull=True, person__is_active=True)
-            .filter(person__party_status__in=[PartyStatus.FORMAL, PartyStatus.PROBATIONARY])
-            .values("org_id", "person__party_status")
-            .annotate(n=Count("id"))
+            .values("org_id")
+            .annotate(
+                formal=Count("id", filter=Q(person__party_status=PartyStatus.FORMAL)),
+                probationary=Count("id", filter=Q(person__party_status=PartyStatus.PROBATIONARY)),
+            )
         )
         for row in rows:
-            counts[row["org_id"]][row["person__party_status"]] = row["n"]
+            counts[row["org_id"]].update(formal=row["formal"], probationary=row["probationary"])
     return counts
 
 
