@@ -3,8 +3,9 @@
 import datetime
 import uuid
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 
 from core.access import PathField, Role, ScopedQuerySet
@@ -218,6 +219,7 @@ class PartyOrg(models.Model):
 
     def save(self, *args, **kwargs):
         self.name_norm = normalise(self.name)
+        bump_tree_version()
         if self.pk is not None:
             return super().save(*args, **kwargs)
         # The path is built from the primary key, known only after the insert.
@@ -306,3 +308,21 @@ class OrgWarning(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+TREE_VERSION_KEY = "orgs:tree-version"
+
+
+def tree_version() -> str:
+    """Part of the key of anything cached that shows other organisations' names (a page's breadcrumb): it
+    changes whenever an organisation is saved or moved. Random, so a version lost from the cache is never
+    reused."""
+    version = cache.get(TREE_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex[:12]
+        cache.set(TREE_VERSION_KEY, version, None)
+    return version
+
+
+def bump_tree_version() -> None:
+    transaction.on_commit(lambda: cache.set(TREE_VERSION_KEY, uuid.uuid4().hex[:12], None))

@@ -18,7 +18,7 @@ from core.bulk import IN_CLAUSE_SIZE, chunks
 from people.models import COMMITTEE_TITLES, Membership, PartyStatus, Person, Position, PositionKind
 
 from . import rules
-from .models import SEGMENT_WIDTH, Institution, OrgWarning, PartyOrg, WarningCode, ancestor_paths
+from .models import SEGMENT_WIDTH, Institution, OrgWarning, PartyOrg, WarningCode, ancestor_paths, bump_tree_version
 
 CHUNK = IN_CLAUSE_SIZE
 
@@ -183,8 +183,11 @@ def refresh_institutions(institution_ids: Iterable[int] | None = None) -> None:
     if institution_ids is not None:
         qs = qs.filter(id__in={i for i in institution_ids if i})
     ids = list(qs.values_list("id", flat=True))
+    changed_orgs: set[int] = set()  # their pages show these warnings: restamped below, which renews the page
     for chunk in chunks(ids):
-        OrgWarning.objects.filter(institution_id__in=chunk, code=WarningCode.UNIT_WITHOUT_ORG).delete()
+        old = OrgWarning.objects.filter(institution_id__in=chunk, code=WarningCode.UNIT_WITHOUT_ORG)
+        changed_orgs |= set(old.values_list("org_id", flat=True))
+        old.delete()
         formal = dict(
             Person.objects.filter(institution_id__in=chunk, party_status=PartyStatus.FORMAL, is_active=True)
             .values("institution_id")
@@ -212,6 +215,10 @@ def refresh_institutions(institution_ids: Iterable[int] | None = None) -> None:
             for inst in Institution.objects.filter(id__in=formal, is_operating=True).exclude(id__in=with_org)
         ]
         OrgWarning.objects.bulk_create(rows)
+        changed_orgs |= {row.org_id for row in rows}
+    changed_orgs.discard(None)
+    for chunk in chunks(changed_orgs):
+        PartyOrg.objects.filter(id__in=chunk).update(counts_refreshed_at=timezone.now())
 
 
 def move_subtree(org: PartyOrg, new_parent: PartyOrg | None) -> None:
@@ -225,6 +232,7 @@ def move_subtree(org: PartyOrg, new_parent: PartyOrg | None) -> None:
         return
     depth_shift = (len(new) - len(old)) // SEGMENT_WIDTH
     start = len(old) + 1
+    bump_tree_version()
     PartyOrg.objects.filter(path__gte=old, path__lt=old + "~").update(
         path=Concat(Value(new), Substr("path", start)), depth=F("depth") + depth_shift
     )

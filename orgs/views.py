@@ -37,7 +37,17 @@ from .forms import (
     scoped_institutions,
     scoped_orgs,
 )
-from .models import Institution, InstitutionKind, OrgKind, OrgWarning, Ownership, PartyOrg, RuleSetting, WarningCode
+from .models import (
+    Institution,
+    InstitutionKind,
+    OrgKind,
+    OrgWarning,
+    Ownership,
+    PartyOrg,
+    RuleSetting,
+    WarningCode,
+    tree_version,
+)
 from .rules import current_settings, term_years_for
 
 # --- tree -------------------------------------------------------------------------
@@ -136,7 +146,8 @@ def org_list(request):
 @login_required
 def org_detail(request, pk):
     org = get_visible_or_404(request.user, PartyOrg.objects.select_related("institution"), pk=pk)
-    ancestors = list(org.ancestors().values("id", "name"))  # the last one is the parent
+    parts = org_page_parts(org)
+    ancestors = parts["ancestors"]  # the last one is the parent
     admin_posts = []
     if org.institution_id:
         admin_posts = (
@@ -148,10 +159,10 @@ def org_detail(request, pk):
         "org": org,
         "ancestors": ancestors,
         "parent_name": ancestors[-1]["name"] if ancestors else None,
-        "tables": org_tables(org),
+        "tables": Markup(parts["tables"]),
         "admin_posts": admin_posts,
         "joint": org.joint_institutions.values("id", "name") if org.kind == OrgKind.JOINT_BRANCH else [],
-        "warnings": list(org.warnings.all()),
+        "warnings": parts["warnings"],
         "history": history_for(org, limit=20),
         "can_change": can(request.user, org, "change"),
         "role": role_at(request.user, org.path),
@@ -165,15 +176,18 @@ def org_detail(request, pk):
     return render(request, "orgs/org_detail.html", context)
 
 
-def org_tables(org: PartyOrg) -> Markup:
-    """Committee, sub-organisations and members of an organisation page (a 党委 lists 100 branches).
+def org_page_parts(org: PartyOrg) -> dict:
+    """Breadcrumb, warnings and the committee, sub-organisation and member tables of an organisation page (a 党委
+    lists 100 branches), cached per state of the organisation and of the tree.
 
-    Rendered once per state of the organisation: every write that changes these rows (memberships, posts,
-    people, sub-organisations) goes through services.refresh_orgs, which stamps counts_refreshed_at.
+    Every write that changes the warnings or tables (memberships, posts, people, sub-organisations, rules) goes
+    through services.refresh_orgs or refresh_institutions, which stamp counts_refreshed_at; renaming or moving
+    any organisation changes the tree version, which renews breadcrumbs.
     """
-    key = f"org-tables:{org.pk}:{org.counts_refreshed_at.timestamp() if org.counts_refreshed_at else 'none'}"
-    html = cache.get(key) if org.counts_refreshed_at else None
-    if html is None:
+    stamp = org.counts_refreshed_at.timestamp() if org.counts_refreshed_at else None
+    key = f"org-page:{org.pk}:{stamp}:{tree_version()}"
+    parts = cache.get(key) if stamp else None
+    if parts is None:
         context = {
             "org": org,
             "children": list(
@@ -193,9 +207,13 @@ def org_tables(org: PartyOrg) -> Markup:
             .values("person_id", "person__name", "person__party_status", "start_on")
             .order_by("person__name_pinyin")[:50],
         }
-        html = render_to_string("orgs/_org_tables.html", context)
-        cache.set(key, html, 7 * 86400)
-    return Markup(html)
+        parts = {
+            "ancestors": list(org.ancestors().values("id", "name")),
+            "warnings": list(org.warnings.all()),
+            "tables": render_to_string("orgs/_org_tables.html", context),
+        }
+        cache.set(key, parts, 7 * 86400)
+    return parts
 
 
 _TITLE_ORDER = {"书记": 0, "副书记": 1, "专职副书记": 1, "组织委员": 2, "宣传委员": 3, "纪检委员": 4, "委员": 5}

@@ -228,3 +228,29 @@ class OrgPageFreshnessTest(CastTestCase):
             {"kind": "party", "title": "组织委员", "org": self.branch_a1.pk, "start_on": "2024-01-01"},
         )
         self.assertContains(self.client.get(url), "组织委员")
+
+    def test_a_renamed_ancestor_shows_in_the_cached_breadcrumb(self):
+        self.login("unit_admin")
+        url = reverse("orgs:detail", args=[self.branch_a1.pk])
+        self.assertContains(self.client.get(url), "中共甲市博爱医院委员会 ›")
+        with self.captureOnCommitCallbacks(execute=True):
+            self.org_a.name = "中共甲市博爱医院新委员会"
+            self.org_a.save()
+        page = self.client.get(url)
+        self.assertContains(page, "中共甲市博爱医院新委员会 ›")
+        self.assertContains(page, "<dd>中共甲市博爱医院新委员会</dd>", html=False)  # the parent, from the breadcrumb
+
+    def test_a_unit_without_organisation_warns_on_the_cached_page_of_its_managing_organisation(self):
+        self.login("unit_admin")
+        clinic = Institution.objects.create(
+            name="甲市某诊所", kind="clinic", region_code="442000", managing_org=self.org_a
+        )
+        url = reverse("orgs:detail", args=[self.org_a.pk])
+        self.assertNotContains(self.client.get(url), "甲市某诊所")
+        for name in ("甲", "乙", "丙"):
+            make_person(f"诊所党员{name}", self.branch_a2, institution=clinic)
+        services.refresh_institutions([clinic.pk])
+        self.assertContains(self.client.get(url), "甲市某诊所")
+        Person.objects.filter(institution=clinic).update(is_active=False)
+        services.refresh_institutions([clinic.pk])
+        self.assertNotContains(self.client.get(url), "甲市某诊所")
