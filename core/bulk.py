@@ -9,7 +9,6 @@ import datetime
 import json
 import queue
 import threading
-from functools import lru_cache
 from operator import itemgetter
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -153,17 +152,27 @@ def _execute_many(sql, rows, columns, converters, batch_size) -> None:
 
 
 def _row_values(rows: list[dict], columns: list[str], converters: list) -> list:
-    """Each row's values in column order, converted where a column has a converter (None stays None)."""
+    """Each row's values in column order, converted where a column has a converter (None stays None).
+
+    Values are taken as immutable: an object met again in the same column is not converted again."""
     get = itemgetter(*columns) if len(columns) > 1 else (lambda r: (r[columns[0]],))
     converted = [(i, convert) for i, convert in enumerate(converters) if convert is not None]
     if not converted:
         return [get(r) for r in rows]
+    # A batch often repeats one object in a column (the same timestamp, the same note): converted once. Aware
+    # datetimes are slow to hash, so an lru_cache would not do.
+    last: dict[int, tuple] = {i: (None, None) for i, _ in converted}
     result = []
     for r in rows:
         values = list(get(r))
         for i, convert in converted:
-            if values[i] is not None:
-                values[i] = convert(values[i])
+            value = values[i]
+            if value is not None:
+                seen, done = last[i]
+                if value is not seen:
+                    done = convert(value)
+                    last[i] = (value, done)
+                values[i] = done
         result.append(values)
     return result
 
@@ -177,9 +186,8 @@ def _placeholder(model, column: str) -> str:
     return "%s::jsonb" if is_json and connection.vendor == "postgresql" else "%s"
 
 
-@lru_cache(maxsize=64)
 def _sqlite_datetime(value: datetime.datetime) -> str:
-    """UTC text as Django stores it; cached because a batch stamps every row with the same moment."""
+    """UTC text as Django stores it."""
     return value.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(sep=" ")
 
 
@@ -193,8 +201,6 @@ def _converters(model, columns: list[str]) -> list:
             result.append(_encode_json)
         elif sqlite and kind == "DateTimeField":
             result.append(_sqlite_datetime)
-        elif sqlite and kind == "DateField":
-            result.append(datetime.date.isoformat)
-        else:
+        else:  # dates included: Django registers an sqlite3 adapter for them, called from C
             result.append(None)
     return result
