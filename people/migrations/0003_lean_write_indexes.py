@@ -33,4 +33,8 @@ class Migration(migrations.Migration):
             model_name='person',
             constraint=models.UniqueConstraint(fields=('id_number_hash',), name='person_id_number_hash_unique'),
         ),
+        # SQLite rebuilds both tables for these changes and drops their statistics with the old tables: without
+        # them its planner walks the wrong index for a filtered name search (110 ms instead of 4 ms).
+        migrations.RunSQL("ANALYZE people_person", migrations.RunSQL.noop),
+        migrations.RunSQL("ANALYZE people_membership", migrations.RunSQL.noop),
     ]
