@@ -212,7 +212,8 @@ def org_page_parts(org: PartyOrg) -> dict:
             "warnings": list(org.warnings.all()),
             "tables": render_to_string("orgs/_org_tables.html", context),
         }
-        cache.set(key, parts, 7 * 86400)
+        if stamp:  # without a stamp the key could not tell this state from a later one: never read, not written
+            cache.set(key, parts, 7 * 86400)
     return parts
 
 
