@@ -71,5 +71,8 @@ def pinyin_keys(name: str) -> tuple[str, str]:
 
 
 def prefix_range(prefix: str) -> tuple[str, str]:
-    """Bounds for an indexed prefix search: value >= low AND value < high (LIKE does not use the index)."""
-    return prefix, prefix + "\uffff"
+    """Bounds for an indexed prefix search under byte-wise comparison: value >= low AND value < high.
+
+    U+10FFFF is the greatest code point (its UTF-8 bytes are the greatest too), so names with characters
+    beyond the basic plane (CJK extension B and later) stay inside the range."""
+    return prefix, prefix + "\U0010ffff"

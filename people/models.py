@@ -4,11 +4,12 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 
 from core import crypto
 from core.access import PathField, Role, ScopedQuerySet, own_person, role_at
+from core.fields import BytewiseCharField
 from core.text import normalise, pinyin_keys, prefix_range
 from core.validators import id_number_error, mask_id_number, mask_phone, normalise_id_number, normalise_phone
 
@@ -57,7 +58,12 @@ class PersonQuerySet(ScopedQuerySet):
             return self.filter(id_number_hash=crypto.blind_index(value, "id_number"))
         if kind is None:
             return self
-        low, high = prefix_range(value)
+        if connections[self.db].vendor == "postgresql":
+            # LIKE 'prefix%' on a "C" column is the same index range, but PostgreSQL estimates it from the
+            # histogram; for a bare range it guesses a few dozen rows, sorts every match of a common surname
+            # instead of walking the name index in order, and a search for 王 takes 7 ms instead of 1.
+            return self.filter(**{f"{kind}__startswith": value})
+        low, high = prefix_range(value)  # SQLite: its LIKE ignores ASCII case and so cannot use the index
         return self.filter(**{f"{kind}__gte": low, f"{kind}__lt": high})
 
 
@@ -94,9 +100,10 @@ class Person(models.Model):
     """
 
     name = models.CharField("姓名", max_length=40)
-    name_norm = models.CharField(max_length=40, editable=False)
-    name_pinyin = models.CharField(max_length=120, editable=False)
-    name_initials = models.CharField(max_length=40, editable=False)
+    # Search keys, matched by prefix: compared byte-wise so a prefix is one index range on every engine.
+    name_norm = BytewiseCharField(max_length=40, editable=False)
+    name_pinyin = BytewiseCharField(max_length=120, editable=False)
+    name_initials = BytewiseCharField(max_length=40, editable=False)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField("出生日期", null=True, blank=True)
     ethnicity = models.CharField("民族", max_length=20, blank=True)

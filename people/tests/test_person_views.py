@@ -74,6 +74,13 @@ class PersonSearchTest(CastTestCase):
             with self.subTest(query=query):
                 self.assertEqual(self.names(query), ["雷继敏"])
 
+    def test_a_prefix_takes_names_with_characters_beyond_the_basic_plane_and_no_wildcards(self):
+        make_person("雷𠮷", self.branch_a1)  # U+20BB7: CJK extension B, found in real names
+        make_person("雷_明", self.branch_a1)
+        self.assertEqual(sorted(self.names("雷")), ["雷_明", "雷继敏", "雷𠮷"])
+        self.assertEqual(self.names("雷𠮷"), ["雷𠮷"])
+        self.assertEqual(self.names("雷_"), ["雷_明"])  # "_" is a character here, not LIKE's wildcard
+
     def test_it_finds_by_exact_id_number(self):
         self.assertEqual(self.names("442000198001010017"), ["雷继敏"])
 
