@@ -162,7 +162,12 @@ class Activity(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ActivityQuerySet.as_manager()
-    access_roles = {"view": Role.SECRETARY, "change": Role.SECRETARY, "create": Role.SECRETARY}
+    access_roles = {
+        "view": Role.SECRETARY,
+        "change": Role.SECRETARY,
+        "create": Role.SECRETARY,
+        "history": Role.SECRETARY,
+    }
 
     class Meta:
         verbose_name = "活动"

@@ -10,6 +10,7 @@ partner org (a town 党委)      <- partner
 """
 
 import datetime
+import re
 
 from django.contrib.auth import get_user_model
 from django.test import TestCase
@@ -131,3 +132,9 @@ class CastTestCase(TestCase):
         user = self.superuser if username == "root" else self.users[username]
         self.client.force_login(user)
         return user
+
+    def history_of(self, page):
+        """The change history a page loads when it scrolls into view, fetched as HTMX would."""
+        match = re.search(r'<section id="history" hx-get="([^"]+)"', page.content.decode())
+        self.assertIsNotNone(match, "the page has no history section")
+        return self.client.get(match.group(1), headers={"HX-Request": "true"})

@@ -38,5 +38,7 @@ def test_secretary_registers_a_member_on_a_phone(page_as, live_server, cast):
     page.click("main button[type=submit]")
     expect(page.locator("h1")).to_contain_text("王小明")
     expect(page.locator("body")).to_contain_text("1101**********002X")
+    page.locator("#history").scroll_into_view_if_needed()  # the history loads when it comes into view
+    expect(page.locator("#history table")).to_contain_text("新建")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"page scrolls sideways on a phone ({width}px)"

@@ -29,6 +29,11 @@ def url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+def history_url(obj) -> str:
+    """Where an object's change history is served (core.views.history)."""
+    return url("core:history", obj._meta.label_lower, obj.pk)
+
+
 def date_cn(value) -> str:
     if not value:
         return ""
@@ -89,6 +94,7 @@ def environment(**options) -> Environment:
     env = Environment(**options, extensions=["jinja2.ext.do"])
     env.globals.update(
         url=url,
+        history_url=history_url,
         static=static,
         get_messages=messages.get_messages,
         query_with=query_with,

@@ -105,7 +105,12 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ArticleQuerySet.as_manager()
-    access_roles = {"view": Role.SECRETARY, "change": Role.SECRETARY, "review": Role.UNIT_ADMIN}
+    access_roles = {
+        "view": Role.SECRETARY,
+        "change": Role.SECRETARY,
+        "review": Role.UNIT_ADMIN,
+        "history": Role.SECRETARY,
+    }
 
     class Meta:
         verbose_name = "文章"

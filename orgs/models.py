@@ -90,7 +90,12 @@ class Institution(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = InstitutionQuerySet.as_manager()
-    access_roles = {"view": Role.SECRETARY, "change": Role.UNIT_ADMIN, "create": Role.UNIT_ADMIN}
+    access_roles = {
+        "view": Role.SECRETARY,
+        "change": Role.UNIT_ADMIN,
+        "create": Role.UNIT_ADMIN,
+        "history": Role.SECRETARY,
+    }
 
     class Meta:
         verbose_name = "单位"
@@ -181,7 +186,12 @@ class PartyOrg(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PartyOrgQuerySet.as_manager()
-    access_roles = {"view": Role.SECRETARY, "change": Role.UNIT_ADMIN, "create": Role.UNIT_ADMIN}
+    access_roles = {
+        "view": Role.SECRETARY,
+        "change": Role.UNIT_ADMIN,
+        "create": Role.UNIT_ADMIN,
+        "history": Role.SECRETARY,
+    }
 
     class Meta:
         verbose_name = "党组织"

@@ -24,7 +24,6 @@ from core.access import (
     role_at,
 )
 from core.export import xlsx_response
-from core.history import history_for
 from core.paging import count_response, keyset_page
 from people.models import Membership, Position, PositionKind
 
@@ -163,7 +162,6 @@ def org_detail(request, pk):
         "admin_posts": admin_posts,
         "joint": org.joint_institutions.values("id", "name") if org.kind == OrgKind.JOINT_BRANCH else [],
         "warnings": parts["warnings"],
-        "history": history_for(org, limit=20),
         "can_change": can(request.user, org, "change"),
         "role": role_at(request.user, org.path),
         "term_end": org.term_end(term_years_for(org, current_settings())) if org.term_started_on else None,
@@ -385,7 +383,6 @@ def institution_detail(request, pk):
         "joint_orgs": PartyOrg.objects.visible_to(request.user).filter(joint_institutions=inst),
         "posts": Position.objects.filter(institution=inst).select_related("person").order_by("-start_on", "title")[:50],
         "warnings": OrgWarning.objects.filter(institution=inst),
-        "history": history_for(inst),
         "can_change": can(request.user, inst, "change"),
     }
     return render(request, "orgs/institution_detail.html", context)

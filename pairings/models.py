@@ -80,7 +80,12 @@ class Pairing(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PairingQuerySet.as_manager()
-    access_roles = {"view": Role.PARTNER, "change": Role.UNIT_ADMIN, "create": Role.UNIT_ADMIN}
+    access_roles = {
+        "view": Role.PARTNER,
+        "change": Role.UNIT_ADMIN,
+        "create": Role.UNIT_ADMIN,
+        "history": Role.UNIT_ADMIN,
+    }
 
     class Meta:
         verbose_name = "共建关系"

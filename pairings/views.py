@@ -29,7 +29,6 @@ from core.access import (
     require,
 )
 from core.export import xlsx_response
-from core.history import history_for
 from core.paging import count_response, keyset_page
 from orgs.models import PartyOrg
 
@@ -189,7 +188,6 @@ def pairing_detail(request, pk):
         "referrals": dict(
             Referral.objects.filter(pairing=pairing).values_list("direction").annotate(n=Count("id")).order_by()
         ),
-        "history": history_for(pairing) if can_change else [],
     }
     return render(request, "pairings/pairing_detail.html", context)
 

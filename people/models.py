@@ -151,6 +151,7 @@ class Person(models.Model):
         "change": Role.SECRETARY,
         "create": Role.SECRETARY,
         "view_pii": Role.UNIT_ADMIN,
+        "history": Role.SECRETARY,
     }
 
     class Meta:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from activities.models import Attendance, AttendanceStatus
 from core.access import Role, can, get_changeable_or_404, get_visible_or_404, highest_role, recheck_in_scope, require
 from core.export import xlsx_response
-from core.history import history_for, log_read
+from core.history import log_read
 from core.paging import count_response, keyset_page
 from honours.services import golden_year
 from orgs import services
@@ -129,7 +129,6 @@ def person_detail(request, pk):
         "positions": person.positions.select_related("org", "institution").order_by("-start_on", "-id"),
         "can_change": can(request.user, person, "change"),
         "can_view_pii": can(request.user, person, "view_pii"),
-        "history": history_for(person) if can(request.user, person, "change") else [],
         "attendance": Attendance.objects.filter(person=person)
         .values("starts_at", "status", "reason", "activity_id", "activity__title", "activity__kind__name")
         .order_by("-starts_at")[:10],

@@ -21,7 +21,6 @@ from core.access import (
     recheck_in_scope,
 )
 from core.export import xlsx_response
-from core.history import history_for
 from core.paging import count_response, keyset_page
 from news.forms import writable_columns
 from orgs.models import PartyOrg
@@ -171,7 +170,6 @@ def activity_detail(request, pk):
         "can_change": can_change,
         "can_mark": can_change or bool(markable_paths(request.user, activity)),
         "photo_form": PhotoForm(),
-        "history": history_for(activity) if can_change else [],
         "news_columns": writable_columns(request.user) if highest_role(request.user) >= Role.SECRETARY else [],
     }
     return render(request, "activities/activity_detail.html", context)

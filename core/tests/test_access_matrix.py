@@ -59,6 +59,9 @@ class AccessMatrixTest(CastTestCase):
             ("get", reverse("activities:compliance") + f"?org={a1.pk}", a1.path, S, S),
             ("get", reverse("activities:person", args=[person.pk]), a1.path, S, S),
             ("get", f"/api/v1/orgs/{org_a.pk}/", org_a.path, S, S),
+            ("get", reverse("core:history", args=["orgs.partyorg", a1.pk]), a1.path, S, S),
+            ("get", reverse("core:history", args=["orgs.institution", self.hospital_a.pk]), org_a.path, S, S),
+            ("get", reverse("core:history", args=["people.person", person.pk]), a1.path, S, S),
             ("get", f"/api/v1/institutions/{self.hospital_a.pk}/", org_a.path, S, S),
         ]
 

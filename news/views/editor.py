@@ -19,7 +19,6 @@ from core.access import (
     require,
 )
 from core.export import xlsx_response
-from core.history import history_for
 from core.paging import count_response, keyset_page
 
 from .. import search as search_module
@@ -86,7 +85,7 @@ def article_detail(request, pk):
     article = get_visible_or_404(request.user, Article.objects.select_related("org", "column", "activity"), pk=pk)
     return render(request, "news/article_detail.html", {
         "article": article, "photos": article.photos.all(), "steps": services.allowed_steps(request.user, article),
-        "step_names": services.STEP_NAMES, "history": history_for(article), "photo_form": PhotoForm(),
+        "step_names": services.STEP_NAMES, "photo_form": PhotoForm(),
     })  # fmt: skip
 
 

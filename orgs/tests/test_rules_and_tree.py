@@ -182,7 +182,7 @@ class TreeTest(CastTestCase):
         self.assertContains(branch, "书记")
         self.assertContains(branch, "雷继敏")
         self.assertContains(branch, "正式党员不足3人")
-        self.assertContains(branch, "变更记录")
+        self.assertContains(self.history_of(branch), "新建")
 
 
 class SubtreeSizeRuleTest(CastTestCase):

@@ -233,7 +233,7 @@ class HistoryTest(CastTestCase):
             home_org=self.branch_a1.pk,
         )
         self.client.post(reverse("people:edit", args=[self.person_a1.pk]), data)
-        response = self.client.get(reverse("people:detail", args=[self.person_a1.pk]))
+        response = self.history_of(self.client.get(reverse("people:detail", args=[self.person_a1.pk])))
         self.assertContains(response, "学历</strong>：（空） → 硕士研究生")
         self.assertContains(response, "性别</strong>：（空） → 男")
         self.assertContains(response, "双带头人（学科/业务带头人）</strong>：否 → 是")
