@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core import versions
 from core.access import PATH_END, Role, role_at
 from orgs.models import OrgKind, PartyOrg
 from people.models import MEMBER_STATUSES, PartyStatus, Person
@@ -322,6 +323,15 @@ def publish(user, scheme: AssessmentScheme) -> int:
         raise PermissionDenied("公布由组织评定的党组织办理。")
     with transaction.atomic():
         count = scheme.assessments.filter(status=AssessmentStatus.CONFIRMED).update(status=AssessmentStatus.PUBLISHED)
+        bump_shown_on_org_pages()
         scheme.status = SchemeStatus.PUBLISHED
         scheme.save(update_fields=["status"])
     return count
+
+
+ORG_PAGES_VERSION = "honours-on-org-pages"
+
+
+def bump_shown_on_org_pages(**signal_kwargs) -> None:
+    """Honours or star ratings changed: organisation pages re-read theirs (orgs.views.org_page_parts)."""
+    versions.bump(ORG_PAGES_VERSION)

@@ -40,7 +40,7 @@ def generate_assessments(root: PartyOrg, year: int, seed: int = 2025) -> int:
         Assessment.objects.bulk_update(objs, ["self_score", "review_score", "final_score", "stars", "satisfaction",
                                               "status"])  # fmt: skip
     scheme.status = SchemeStatus.PUBLISHED
-    scheme.save(update_fields=["status"])
+    scheme.save(update_fields=["status"])  # its signal tells organisation pages of the stars published above
     return len(rows)
 
 

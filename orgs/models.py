@@ -3,11 +3,11 @@
 import datetime
 import uuid
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 
+from core import versions
 from core.access import PathField, Role, ScopedQuerySet
 from core.text import normalise
 from core.validators import validate_region_code
@@ -320,19 +320,11 @@ class OrgWarning(models.Model):
         return self.message
 
 
-TREE_VERSION_KEY = "orgs:tree-version"
-
-
 def tree_version() -> str:
     """Part of the key of anything cached that shows other organisations' names (a page's breadcrumb): it
-    changes whenever an organisation is saved or moved. Random, so a version lost from the cache is never
-    reused."""
-    version = cache.get(TREE_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex[:12]
-        cache.set(TREE_VERSION_KEY, version, None)
-    return version
+    changes whenever an organisation is saved or moved."""
+    return versions.current("org-tree")
 
 
 def bump_tree_version() -> None:
-    transaction.on_commit(lambda: cache.set(TREE_VERSION_KEY, uuid.uuid4().hex[:12], None))
+    versions.bump("org-tree")

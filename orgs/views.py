@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from markupsafe import Markup
 
+from core import versions
 from core.access import (
     Role,
     can,
@@ -25,6 +26,7 @@ from core.access import (
 )
 from core.export import xlsx_response
 from core.paging import count_response, keyset_page
+from honours.services import ORG_PAGES_VERSION
 from people.models import Membership, Position, PositionKind
 
 from . import services
@@ -166,24 +168,23 @@ def org_detail(request, pk):
         "role": role_at(request.user, org.path),
         "term_end": org.term_end(term_years_for(org, current_settings())) if org.term_started_on else None,
         "this_year": timezone.localdate().year,
-        "honours": org.honours.values("year", "kind__name", "issuer").order_by("-year", "-id")[:50],
-        "stars": org.assessments.filter(status="published")
-        .values("year", "stars", "scheme__name", "final_score")
-        .order_by("-year")[:10],
+        "honours": parts["honours"],
+        "stars": parts["stars"],
     }
     return render(request, "orgs/org_detail.html", context)
 
 
 def org_page_parts(org: PartyOrg) -> dict:
-    """Breadcrumb, warnings and the committee, sub-organisation and member tables of an organisation page (a 党委
-    lists 100 branches), cached per state of the organisation and of the tree.
+    """Breadcrumb, warnings, honours, star ratings and the committee, sub-organisation and member tables of an
+    organisation page (a 党委 lists 100 branches), cached per state of the organisation, the tree and the honours.
 
     Every write that changes the warnings or tables (memberships, posts, people, sub-organisations, rules) goes
     through services.refresh_orgs or refresh_institutions, which stamp counts_refreshed_at; renaming or moving
-    any organisation changes the tree version, which renews breadcrumbs.
+    any organisation changes the tree version, which renews breadcrumbs; honours and assessments change theirs
+    (honours.services.bump_shown_on_org_pages).
     """
     stamp = org.counts_refreshed_at.timestamp() if org.counts_refreshed_at else None
-    key = f"org-page:{org.pk}:{stamp}:{tree_version()}"
+    key = f"org-page:{org.pk}:{stamp}:{tree_version()}:{versions.current(ORG_PAGES_VERSION)}"
     parts = cache.get(key) if stamp else None
     if parts is None:
         context = {
@@ -208,6 +209,12 @@ def org_page_parts(org: PartyOrg) -> dict:
         parts = {
             "ancestors": list(org.ancestors().values("id", "name")),
             "warnings": list(org.warnings.all()),
+            "honours": list(org.honours.values("year", "kind__name", "issuer").order_by("-year", "-id")[:50]),
+            "stars": list(
+                org.assessments.filter(status="published")
+                .values("year", "stars", "scheme__name", "final_score")
+                .order_by("-year")[:10]
+            ),
             "tables": render_to_string("orgs/_org_tables.html", context),
         }
         if stamp:  # without a stamp the key could not tell this state from a later one: never read, not written

@@ -3,6 +3,7 @@ import datetime
 from django.urls import reverse
 
 from core.testing import CastTestCase, make_person
+from honours import services
 from honours.models import (
     Assessment,
     AssessmentScheme,
@@ -146,7 +147,10 @@ class AssessmentTest(CastTestCase):
         self.client.post(url, {"action": "confirm", "satisfaction": "90"})
         assessment.refresh_from_db()
         self.assertEqual((assessment.final_score, assessment.stars), (86, 4))  # 85 × 0.8 + 90 × 0.2
-        self.client.post(reverse("honours:scheme", args=[scheme.pk]), {"action": "publish"})
+        org_page = reverse("orgs:detail", args=[self.branch_a1.pk])
+        self.assertNotContains(self.client.get(org_page), "2024年星级党支部评定")  # not yet published
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(reverse("honours:scheme", args=[scheme.pk]), {"action": "publish"})
         assessment.refresh_from_db()
         self.assertEqual(assessment.status, AssessmentStatus.PUBLISHED)
         results = self.client.get(reverse("honours:results", args=[scheme.pk])).content.decode()
@@ -154,8 +158,26 @@ class AssessmentTest(CastTestCase):
         self.assertIn("博爱医院第一党支部", results)
         count = self.client.get(reverse("honours:results", args=[scheme.pk]), {"count": "1"}).content.decode()
         self.assertEqual(count, "共 2 条")
-        self.assertContains(
-            self.client.get(reverse("orgs:detail", args=[self.branch_a1.pk])), "★★★★ 2024年星级党支部评定"
-        )
+        self.assertContains(self.client.get(org_page), "★★★★ 2024年星级党支部评定")  # its cached parts renewed
         self.login("outsider")
         self.assertEqual(self.client.get(url).status_code, 404)
+
+
+class OrgPageHonoursTest(CastTestCase):
+    def test_the_organisation_page_shows_an_honour_from_its_recording_to_its_removal(self):
+        self.login("unit_admin")
+        page = reverse("orgs:detail", args=[self.branch_a1.pk])
+        self.assertNotContains(self.client.get(page), "测试区卫健局党委")  # the page's parts are now cached
+        kind = HonourKind.objects.get(code="advanced_branch")
+        with self.captureOnCommitCallbacks(execute=True):
+            honour = services.record_honour(
+                Honour(kind=kind, org=self.branch_a1, issuer="测试区卫健局党委", level="county", year=2024)
+            )
+        self.assertContains(self.client.get(page), "2024 先进党支部 · 测试区卫健局党委")
+        with self.captureOnCommitCallbacks(execute=True):
+            kind.name = "五好党支部"
+            kind.save()
+        self.assertContains(self.client.get(page), "2024 五好党支部 · 测试区卫健局党委")
+        with self.captureOnCommitCallbacks(execute=True):
+            honour.delete()
+        self.assertNotContains(self.client.get(page), "测试区卫健局党委")
