@@ -11,3 +11,15 @@ class AccountsConfig(AppConfig):
         from .models import RoleGrant
 
         auditlog.register(RoleGrant, exclude_fields=["org_path", "created_at"])
+
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+        from rest_framework.authtoken.models import Token
+
+        from core.access import renew_access_facts
+        from people.models import Person
+
+        # What core.access.cached_user keeps: the user, their grants and tokens, the person linked to them.
+        for model in (get_user_model(), RoleGrant, Token, Person):
+            post_save.connect(renew_access_facts, sender=model, dispatch_uid=f"access-facts-{model.__name__}")
+            post_delete.connect(renew_access_facts, sender=model, dispatch_uid=f"access-facts-del-{model.__name__}")

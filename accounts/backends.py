@@ -2,7 +2,7 @@
 
 from django.contrib.auth.backends import ModelBackend
 
-from core.access import user_with_access_facts
+from core.access import cached_user, user_with_access_facts
 
 
 class GrantsModelBackend(ModelBackend):
@@ -10,5 +10,5 @@ class GrantsModelBackend(ModelBackend):
     person record; here both come in one query (one round trip fewer on every page)."""
 
     def get_user(self, user_id):
-        user = user_with_access_facts("u.id = %s", user_id)
+        user = cached_user(f"user:{user_id}", lambda: user_with_access_facts("u.id = %s", user_id))
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -3,7 +3,11 @@
 from django.conf import settings
 from django.db import models
 
-from core.access import PathField, Role, ScopedQuerySet
+from core.access import AccessFactsQuerySet, PathField, Role, ScopedQuerySet
+
+
+class RoleGrantQuerySet(AccessFactsQuerySet, ScopedQuerySet):
+    pass
 
 
 class RoleGrant(models.Model):
@@ -16,7 +20,7 @@ class RoleGrant(models.Model):
     is_active = models.BooleanField("有效", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = RoleGrantQuerySet.as_manager()
     access_roles = {"view": Role.UNIT_ADMIN, "change": Role.UNIT_ADMIN}
 
     class Meta:

@@ -8,11 +8,13 @@ Pages, forms, exports, imports, the API and search all go through `visible_to(us
 outside scope -> 404; in scope but the role is too low for the action -> 403 (`require(user, obj, action)`).
 """
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 
+from core import versions
 from core.fields import BytewiseCharField
 
 PATH_END = "~"  # sorts after every path character (0-9, a-z) under the C / BINARY collation
@@ -72,6 +74,47 @@ def _load_access_facts(user) -> None:
         rows = cursor.fetchall()
     user._gongjian_grants = [(path, role) for path, role, person_id in rows if not person_id]
     user._gongjian_person = next(((person_id, path) for path, _, person_id in rows if person_id), None)
+
+
+ACCESS_FACTS_VERSION = "access-facts"
+# An upper bound on how long cached facts live. Every write that changes them renews the version at once (signals
+# in accounts.apps, renew_access_facts() after bulk writes); the bound only limits what a missed path could cost.
+ACCESS_FACTS_SECONDS = 300
+
+
+def cached_user(key: str, load):
+    """The user with their access facts, from the cache under the current facts version, else from load().
+
+    Saves the signed-in request floor one query (0.25 ms on PostgreSQL, a fifth of an API page's own work)."""
+    cache_key = f"access-facts:{versions.current(ACCESS_FACTS_VERSION)}:{key}"
+    user = cache.get(cache_key)
+    if user is None:
+        user = load()
+        if user is not None:
+            cache.set(cache_key, user, ACCESS_FACTS_SECONDS)
+    return user
+
+
+def renew_access_facts(**signal_kwargs) -> None:
+    """A user, grant, token or person record changed: no cached access facts survive it."""
+    versions.renew(ACCESS_FACTS_VERSION)
+
+
+class AccessFactsQuerySet(models.QuerySet):
+    """For the tables cached_user reads besides the users (grants, people). Saves and deletes renew the cached
+    facts through signals; bulk writes send none, so they renew them here."""
+
+    def update(self, **kwargs):
+        renew_access_facts()
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        renew_access_facts()
+        return super().bulk_update(objs, fields, batch_size)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        renew_access_facts()
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 def user_with_access_facts(condition: str, param, join: str = ""):

@@ -20,4 +20,16 @@ def current(name: str) -> str:
 
 
 def bump(name: str) -> None:
-    transaction.on_commit(lambda: cache.set(f"version:{name}", uuid.uuid4().hex[:12], None))
+    transaction.on_commit(lambda: _set_new(name))
+
+
+def renew(name: str) -> None:
+    """Bump now and again at commit: for data whose staleness must not outlive the writing transaction even in
+    this process (a reader between the two may cache the old data under the first new version; the second
+    retires it)."""
+    _set_new(name)
+    transaction.on_commit(lambda: _set_new(name))
+
+
+def _set_new(name: str) -> None:
+    cache.set(f"version:{name}", uuid.uuid4().hex[:12], None)

@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from core import crypto
-from core.access import Role
+from core.access import Role, renew_access_facts
 from core.bulk import BackgroundWriter, chunks, insert_rows, reserve_ids, update_rows
 from core.text import normalise, pinyin_keys
 from core.validators import (
@@ -226,6 +226,8 @@ class PeopleImport(ImportKindBase):
                 touched_insts |= {p["institution_id"] for p in people}
                 done += len(batch)
                 progress(done)
+        if updates:
+            renew_access_facts()  # an updated person may be one who signs in
         for start in range(0, len(updates), BATCH):
             batch = updates[start : start + BATCH]
             changed, audit = self._updated_people(batch, content_type_id, now)

@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
+from core.access import renew_access_facts
 from core.bulk import IN_CLAUSE_SIZE, chunks
 from people.models import COMMITTEE_TITLES, Membership, PartyStatus, Person, Position, PositionKind
 
@@ -233,6 +234,7 @@ def move_subtree(org: PartyOrg, new_parent: PartyOrg | None) -> None:
     depth_shift = (len(new) - len(old)) // SEGMENT_WIDTH
     start = len(old) + 1
     bump_tree_version()
+    renew_access_facts()  # grants and people of the subtree get new paths
     PartyOrg.objects.filter(path__gte=old, path__lt=old + "~").update(
         path=Concat(Value(new), Substr("path", start)), depth=F("depth") + depth_shift
     )

@@ -8,7 +8,7 @@ from django.db import connections, models
 from django.db.models import Q
 
 from core import crypto
-from core.access import PathField, Role, ScopedQuerySet, own_person, role_at
+from core.access import AccessFactsQuerySet, PathField, Role, ScopedQuerySet, own_person, role_at
 from core.fields import BytewiseCharField
 from core.text import normalise, pinyin_keys, prefix_range
 from core.validators import id_number_error, mask_id_number, mask_phone, normalise_id_number, normalise_phone
@@ -42,7 +42,7 @@ class Education(models.TextChoices):
     OTHER = "other", "其他"
 
 
-class PersonQuerySet(ScopedQuerySet):
+class PersonQuerySet(AccessFactsQuerySet, ScopedQuerySet):
     def also_visible(self, user, action: str) -> Q | None:
         """A member always sees their own record. Only when the grants do not cover it already: an OR on
         every query would keep the scope range from using its index."""
