@@ -1,5 +1,6 @@
 """Settings for Gongjian. Everything a deployment changes comes from the environment."""
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -123,6 +124,9 @@ CACHES = {
 }
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+# Cached rows are keyed by primary keys, which mean other rows in another database: a cache shared by two databases
+# (staging and production on one Redis, a copy of the data) must never answer one with the other's user or page.
+CACHES["default"]["KEY_PREFIX"] = hashlib.sha256(DATABASE_URL.encode()).hexdigest()[:12]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
