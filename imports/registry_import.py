@@ -1,7 +1,7 @@
 """Imports of units, organisations, relationships and posts: modest row counts, saved one by one so that
 every write goes through the model's own save() and the audit log."""
 
-from core.access import Role, renew_access_facts
+from core.access import Role
 from core.text import normalise
 from core.validators import id_number_error, normalise_id_number, validate_region_code
 from orgs.models import Institution, InstitutionKind, OrgKind, Ownership, PartyOrg
@@ -244,7 +244,6 @@ class MembershipImport(PersonKeyMixin, ImportKindBase):
                     home_org=membership.org, org_path=membership.org.path
                 )
             progress(i)
-        renew_access_facts()  # a member who signs in may have moved
         services.refresh_orgs({m.org_id for m in plan.rows})
         return {"created": plan.creates, "updated": 0}
 

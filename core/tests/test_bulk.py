@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.bulk import BackgroundWriter, insert_rows, reserve_ids
+from imports.people_import import _membership
 from orgs.models import OrgKind, PartyOrg
 from people.models import Membership, PartyStatus, Person
 
@@ -53,18 +54,6 @@ def person_row(pk: int, org, name: str) -> dict:
     }
 
 
-def membership_row(person: dict) -> dict:
-    return {
-        "person_id": person["id"],
-        "org_id": person["home_org_id"],
-        "org_path": person["org_path"],
-        "start_on": person["joined_on"],
-        "end_on": None,
-        "reason": "导入",
-        "created_at": person["created_at"],
-    }
-
-
 @pytest.mark.django_db(transaction=True)
 def test_background_writer_writes_every_batch_in_order():
     org = make_org("测试党支部")
@@ -74,7 +63,9 @@ def test_background_writer_writes_every_batch_in_order():
             for start in range(0, 30, 10):
                 people = [person_row(pk, org, f"成员{pk}") for pk in ids[start : start + 10]]
                 writer.insert(Person, people)
-                writer.insert(Membership, [membership_row(p) for p in people])  # needs its people written first
+                writer.insert(
+                    Membership, [_membership(p, p["created_at"]) for p in people]
+                )  # needs its people written first
     assert Person.objects.filter(home_org=org).count() == 30
     assert Membership.objects.filter(org=org, end_on__isnull=True).count() == 30
     person = Person.objects.get(pk=ids[0])
