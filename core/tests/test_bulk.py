@@ -3,10 +3,10 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from core.bulk import BackgroundWriter, insert_rows, reserve_ids
+from core.bulk import BackgroundWriter, insert_rows, reserve_ids, reused_plans
 from imports.people_import import _membership
 from orgs.models import OrgKind, PartyOrg
 from people.models import Membership, PartyStatus, Person
@@ -93,3 +93,27 @@ def test_an_error_in_the_caller_stops_the_writer_and_rolls_back():
     assert not Person.objects.filter(home_org=org).exists()
     insert_rows(Person, [person_row(ids[0], org, "甲")])  # the connection is still usable afterwards
     assert Person.objects.filter(home_org=org).count() == 1
+
+
+def plan_cache_mode() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)  # foreign keys are checked at COMMIT
+def test_a_bulk_write_reuses_plans_and_then_restores_the_configured_mode():
+    if connection.vendor != "postgresql":
+        pytest.skip("plan_cache_mode is a PostgreSQL setting")
+    configured = plan_cache_mode()
+    assert configured == "force_custom_plan"  # settings.py: list pages plan each query with its values
+    org = make_org("测试党支部")
+    with transaction.atomic():
+        with reused_plans():
+            assert plan_cache_mode() == "auto"  # what the per-row foreign-key checks need
+            insert_rows(Person, [person_row(pk, org, "甲") for pk in reserve_ids(Person, 3)])
+        assert plan_cache_mode() == configured
+    with pytest.raises(IntegrityError), transaction.atomic(), reused_plans():
+        insert_rows(Membership, [_membership(person_row(0, org, "乙"), timezone.now())])  # no person 0
+    assert plan_cache_mode() == configured  # rolled back with the failed transaction
+    assert Person.objects.filter(home_org=org).count() == 3

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from activities import compliance
 from activities.synthetic import all_branches, generate_activities
+from core.bulk import reused_plans
 from core.synthetic import GRADES, Builder, bulk_institutions, bulk_orgs, committee_positions, save_people
 from news import synthetic as news_synthetic
 from orgs import services
@@ -105,7 +106,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         builder = Builder(seed=seed, with_pii=not no_pii)
         cities, hospitals, branches, members, private = SCALES[scale]
-        with transaction.atomic():
+        with transaction.atomic(), reused_plans():
             root = bulk_orgs([PartyOrg(name=root_name, kind=OrgKind.SECTOR_COMMITTEE, is_functional=True)])[0]
             totals = {"orgs": 1, "people": 0}
             for index in range(cities):
