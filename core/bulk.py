@@ -10,6 +10,7 @@ import json
 import queue
 import threading
 from contextlib import contextmanager
+from itertools import islice
 from operator import itemgetter
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -25,6 +26,13 @@ def chunks(items, size: int = IN_CLAUSE_SIZE):
     items = list(items)
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def batches(iterable, size: int):
+    """Lists of `size` consecutive items (the last one shorter) from any iterable, consumed as they go."""
+    iterator = iter(iterable)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def reserve_ids(model, count: int) -> list[int]:

@@ -77,17 +77,32 @@ class ImportKindBase:
     def plan(self, sheet: Sheet) -> Plan:
         plan = Plan()
         self.prepare(sheet)
+        plan.rows.extend(self.checked_rows(sheet, plan))
+        self.finish_plan()
+        return plan
+
+    def checked_rows(self, sheet: Sheet, plan: Plan):
+        """Each valid row in its prepared form, in file order; the errors go into the plan. Call prepare() first."""
+        labels = self.field_labels()
         for number, cells in sheet.rows:
             values = {name: (cells[col] if col < len(cells) else None) for name, col in sheet.columns.items()}
             try:
                 for name in self.required:
                     if cell_text(values.get(name)) == "":
                         raise RowError(name, "必填项为空")
-                plan.rows.append(self.check_row(number, values, plan))
+                row = self.check_row(number, values, plan)
             except RowError as error:
-                plan.add_error(sheet, number, error.field, values.get(error.field), error.reason, self.field_labels())
-        self.finish_plan()
-        return plan
+                plan.add_error(sheet, number, error.field, values.get(error.field), error.reason, labels)
+                continue
+            yield row
+
+    def validate_and_apply(self, sheet: Sheet, progress) -> tuple[Plan, dict | None]:
+        """Check every row, then write them all. The summary is None when a row failed: the caller's
+        transaction must then roll back whatever was written (a kind may write while it validates)."""
+        plan = self.plan(sheet)
+        if plan.error_count:
+            return plan, None
+        return plan, self.apply(plan, progress)
 
     def finish_plan(self) -> None:
         """Drop look-up tables built for validation before the writing starts."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core import crypto
 from core.access import Role, renew_access_facts
-from core.bulk import BackgroundWriter, chunks, insert_rows, reserve_ids, update_rows
+from core.bulk import BackgroundWriter, batches, chunks, insert_rows, reserve_ids, update_rows
 from core.text import normalise, pinyin_keys
 from core.validators import (
     birth_date_from_id,
@@ -207,25 +207,34 @@ class PeopleImport(ImportKindBase):
         return role_at(self.user, person.org_path) >= Role.SECRETARY
 
     # --- writing ----------------------------------------------------------------------
-    def apply(self, plan: Plan, progress) -> dict:
-        """Insert new people (with their membership and audit entry) and update matched ones, in batches."""
+    def validate_and_apply(self, sheet, progress) -> tuple[Plan, dict | None]:
+        """Check the file and write it in one pass: new people (with their membership and audit entry) are
+        written a batch at a time while later rows are still being checked, so that PostgreSQL inserts on its
+        own core meanwhile. A row error stops the writing; the caller then rolls back what was written. Matched
+        people are updated at the end, once the whole file is known to be valid."""
+        plan = Plan()
+        self.prepare(sheet)  # its queries run before the writer thread takes the connection
         now = timezone.now()
         content_type_id = ContentType.objects.get_for_model(Person).pk
-        creates = [r for r in plan.rows if not r["existing_id"]]
-        updates = [r for r in plan.rows if r["existing_id"]]
-        touched_orgs, touched_insts, done = set(), set(), 0
-        ids = iter(reserve_ids(Person, len(creates)))
+        ids = iter(reserve_ids(Person, len(sheet.rows)))  # one per row: unused ones are harmless gaps
+        updates, touched_orgs, touched_insts, done = [], set(), set(), 0
         with BackgroundWriter() as writer:
-            for start in range(0, len(creates), BATCH):
-                batch = creates[start : start + BATCH]
-                people = [self._new_person(row, next(ids), now) for row in batch]
+            for batch in batches(self.checked_rows(sheet, plan), BATCH):
+                if plan.error_count:
+                    continue  # keep checking, to report every error; nothing more is written
+                creates = [row for row in batch if not row["existing_id"]]
+                updates += [row for row in batch if row["existing_id"]]
+                people = [self._new_person(row, next(ids), now) for row in creates]
                 writer.insert(Person, people)
                 writer.insert(Membership, [_membership(p, now) for p in people if p["party_status"] in MEMBER_STATUSES])
                 writer.insert(LogEntry, [self._created_audit(p, content_type_id, now) for p in people])
                 touched_orgs |= {p["home_org_id"] for p in people}
                 touched_insts |= {p["institution_id"] for p in people}
-                done += len(batch)
+                done += len(creates)
                 progress(done)
+        self.finish_plan()
+        if plan.error_count:
+            return plan, None
         if updates:
             renew_access_facts()  # an updated person may be one who signs in
         for start in range(0, len(updates), BATCH):
@@ -242,7 +251,7 @@ class PeopleImport(ImportKindBase):
 
         services.refresh_orgs(touched_orgs)
         services.refresh_institutions(touched_insts)
-        return {"created": len(creates), "updated": len(updates)}
+        return plan, {"created": plan.creates, "updated": plan.updates}
 
     def _new_person(self, row, pk: int, now) -> dict:
         full, initials = pinyin_keys(row["name"])

@@ -59,13 +59,14 @@ def apply_job(job: ImportJob) -> None:
     try:
         with transaction.atomic():
             sheet = read_file(job.original_name, content, importer.headers, importer.required)
-            plan = importer.plan(sheet)
-            del sheet, content  # the validated rows are all that apply() needs; free the cells first
+            del content
+            with reused_plans():  # each inserted row's foreign-key checks reuse one plan
+                plan, summary = importer.validate_and_apply(sheet, progress)
             if plan.error_count:
+                transaction.set_rollback(True)  # rows written before the first error was found go as well
                 job.status, job.errors, job.error_count = ImportStatus.INVALID, plan.errors, plan.error_count
             else:
-                with reused_plans():  # each inserted row's foreign-key checks reuse one plan
-                    job.summary = {**job.summary, **importer.apply(plan, progress)}
+                job.summary = {**job.summary, **summary}
                 job.status = ImportStatus.DONE
     except ImportFileError as error:
         job.status, job.errors, job.error_count = ImportStatus.INVALID, [{"reason": str(error)}], 1

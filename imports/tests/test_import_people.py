@@ -2,12 +2,14 @@ import datetime
 import io
 import zipfile
 
+from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
 from core.testing import CastTestCase
 from imports.models import ImportJob, ImportStatus
+from orgs.models import PartyOrg
 from people.models import Membership, Person
 
 HEADER = [
@@ -92,6 +94,23 @@ class PeopleImportTest(CastTestCase):
         self.assertEqual(Person.objects.filter(id_number_hash=person.id_number_hash).count(), 1)
         person.refresh_from_db()
         self.assertEqual((person.name, person.get_phone()), ("王晓明", "13700000000"))
+
+    def test_a_row_that_fails_at_confirmation_takes_the_rows_written_before_it_back(self):
+        # New people are written a batch at a time while later rows are still checked (people_import.BATCH).
+        names = [f"批量{i:04d}" for i in range(2050)]
+        rows = [row(name=n, id_number="", org="博爱医院第一党支部") for n in names[:2040]]
+        rows += [row(name=n, id_number="", org="博爱医院第二党支部") for n in names[2040:]]
+        _, job = self.upload(xlsx(rows))
+        self.assertEqual(job.status, ImportStatus.READY, job.errors)
+        PartyOrg.objects.filter(pk=self.branch_a2.pk).update(is_active=False)  # closed by someone else meanwhile
+        self.confirm(job)
+        job.refresh_from_db()
+        self.assertEqual(job.status, ImportStatus.INVALID)
+        self.assertEqual((job.error_count, job.errors[0]["row"]), (10, 2042))
+        self.assertIn("找不到该党组织", job.errors[0]["reason"])
+        self.assertFalse(Person.objects.filter(name__startswith="批量").exists())
+        self.assertFalse(Membership.objects.filter(person__name__startswith="批量").exists())
+        self.assertFalse(LogEntry.objects.filter(object_repr__startswith="批量").exists())
 
     def test_row_errors_name_sheet_row_column_value_and_reason(self):
         rows = [
