@@ -6,17 +6,22 @@ is responsible for what save() would have derived (paths, normalised names, audi
 """
 
 import datetime
-import json
+import gc
 import queue
 import threading
 from contextlib import contextmanager
 from itertools import islice
 from operator import itemgetter
 
+import orjson
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
-# json.dumps(…, ensure_ascii=False) builds a new encoder per call; one encoder serves every JSON value here.
-_encode_json = json.JSONEncoder(ensure_ascii=False).encode
+
+def _encode_json(value) -> str:
+    """JSON text of a value, by orjson: a 100k-people import spent 0.8 s in the json module's encoder for its
+    audit entries, 0.1 s here. Non-ASCII stays as it is; dict keys may be numbers, as with json.dumps."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
 
 IN_CLAUSE_SIZE = 500  # ids per `IN (...)`: well under SQLite's parameter limit
 
@@ -76,6 +81,18 @@ def _copy_rows(model, rows: list[dict], columns: list[str], db=connection) -> No
     with db.wrap_database_errors, db.cursor() as cursor, cursor.cursor.copy(sql) as copy:  # Django's error types
         for values in _row_values(rows, columns, converters):
             copy.write_row(values)
+
+
+@contextmanager
+def existing_objects_frozen():
+    """Keep Python's cycle collector off every object that exists now (a read sheet: millions of cells, the
+    look-up tables) until the block ends; objects made inside the block are collected as usual. Its full
+    collections walk all live objects: 17 of them took 2.1 s of a 100k-row import."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextmanager

@@ -4,14 +4,15 @@ choice labels, 是/否, and names instead of ids."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from auditlog.models import LogEntry
 from django.db import models
 
+from core.models import AuditEntry
+
 ACTION_LABELS = {
-    LogEntry.Action.CREATE: "新建",
-    LogEntry.Action.UPDATE: "修改",
-    LogEntry.Action.DELETE: "删除",
-    LogEntry.Action.ACCESS: "查看完整个人信息",
+    AuditEntry.Action.CREATE: "新建",
+    AuditEntry.Action.UPDATE: "修改",
+    AuditEntry.Action.DELETE: "删除",
+    AuditEntry.Action.ACCESS: "查看完整个人信息",
 }
 EMPTY = "（空）"
 
@@ -27,10 +28,10 @@ class HistoryRow:
 
 def log_read(request, obj, note: str, fields: list[str]) -> None:
     """Record that a user saw personal data in whole (an ACCESS entry shown in the object's history)."""
-    LogEntry.objects.log_create(
+    AuditEntry.objects.log_create(
         obj,
         force_log=True,
-        action=LogEntry.Action.ACCESS,
+        action=AuditEntry.Action.ACCESS,
         actor=request.user,
         remote_addr=request.META.get("REMOTE_ADDR"),
         additional_data={"note": note, "fields": fields},
@@ -41,7 +42,7 @@ def history_for(obj, limit: int = 50) -> list[HistoryRow]:
     fields = {}
     for field in type(obj)._meta.concrete_fields:
         fields[field.name] = fields[field.attname] = field
-    entries = list(LogEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp")[:limit])
+    entries = list(AuditEntry.objects.get_for_object(obj).select_related("actor").order_by("-timestamp")[:limit])
     changes = [_changed_fields(entry, fields) for entry in entries]
     names = _related_names(changes)
     result = []

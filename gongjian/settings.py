@@ -183,6 +183,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
+AUDITLOG_LOGENTRY_MODEL = "core.AuditEntry"  # auditlog's entry with leaner indexes (core/models.py)
 AUDITLOG_STORE_JSON_CHANGES = True
 
 LOGGING = {

@@ -6,13 +6,13 @@ never in clear) -> a new person. Party members get an open relationship at æ‰€å±
 
 from operator import itemgetter
 
-from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from core import crypto
 from core.access import Role, renew_access_facts
 from core.bulk import BackgroundWriter, batches, chunks, insert_rows, reserve_ids, update_rows
+from core.models import AuditEntry
 from core.text import normalise, pinyin_keys
 from core.validators import (
     birth_date_from_id,
@@ -227,7 +227,7 @@ class PeopleImport(ImportKindBase):
                 people = [self._new_person(row, next(ids), now) for row in creates]
                 writer.insert(Person, people)
                 writer.insert(Membership, [_membership(p, now) for p in people if p["party_status"] in MEMBER_STATUSES])
-                writer.insert(LogEntry, [self._created_audit(p, content_type_id, now) for p in people])
+                writer.insert(AuditEntry, [self._created_audit(p, content_type_id, now) for p in people])
                 touched_orgs |= {p["home_org_id"] for p in people}
                 touched_insts |= {p["institution_id"] for p in people}
                 done += len(creates)
@@ -242,7 +242,7 @@ class PeopleImport(ImportKindBase):
             changed, audit = self._updated_people(batch, content_type_id, now)
             for row in changed:  # same keys per row for executemany
                 update_rows(Person, [row])
-            insert_rows(LogEntry, audit)
+            insert_rows(AuditEntry, audit)
             touched_orgs |= {r["org"].id for r in batch}
             touched_insts |= {r["institution"].id for r in batch if r["institution"]}
             done += len(batch)
@@ -336,13 +336,13 @@ class PeopleImport(ImportKindBase):
             }
             if diff:
                 changed.append({"id": person.pk, **new, "updated_at": now})
-                audit.append(self._audit(person.pk, row["name"], LogEntry.Action.UPDATE, content_type_id, now, diff))
+                audit.append(self._audit(person.pk, row["name"], AuditEntry.Action.UPDATE, content_type_id, now, diff))
         return changed, audit
 
     def _created_audit(self, person: dict, content_type_id, now) -> dict:
         # `if value`: no audited value is 0 or False, so this skips exactly None and "" (and is the fastest test)
         diff = {f: [None, v if type(v) is str else str(v)] for f, v in zip(_AUDITED, _audited_values(person)) if v}
-        return self._audit(person["id"], person["name"], LogEntry.Action.CREATE, content_type_id, now, diff)
+        return self._audit(person["id"], person["name"], AuditEntry.Action.CREATE, content_type_id, now, diff)
 
     def _audit(self, pk, name, action, content_type_id, now, diff) -> dict:
         return {

@@ -8,7 +8,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from alliances.imports import ReferralTallyImport
-from core.bulk import reused_plans
+from core.bulk import existing_objects_frozen, reused_plans
 
 from .base import Plan
 from .models import ImportJob, ImportKind, ImportStatus
@@ -40,7 +40,8 @@ def check_file(user, kind: str, name: str, content: bytes) -> tuple[Plan | None,
         sheet = read_file(name, content, importer.headers, importer.required)
     except ImportFileError as error:
         return None, 0, str(error)
-    return importer.plan(sheet), len(sheet.rows), ""
+    with existing_objects_frozen():
+        return importer.plan(sheet), len(sheet.rows), ""
 
 
 def progress_key(job_id: int) -> str:
@@ -60,7 +61,8 @@ def apply_job(job: ImportJob) -> None:
         with transaction.atomic():
             sheet = read_file(job.original_name, content, importer.headers, importer.required)
             del content
-            with reused_plans():  # each inserted row's foreign-key checks reuse one plan
+            # The read cells stay out of the cycle collector; every inserted row's foreign-key check reuses a plan.
+            with existing_objects_frozen(), reused_plans():
                 plan, summary = importer.validate_and_apply(sheet, progress)
             if plan.error_count:
                 transaction.set_rollback(True)  # rows written before the first error was found go as well

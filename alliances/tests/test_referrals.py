@@ -2,7 +2,6 @@ import datetime
 import io
 
 import time_machine
-from auditlog.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -11,6 +10,7 @@ from openpyxl import load_workbook
 from accounts.models import RoleGrant
 from alliances.models import Alliance, AllianceMember, Referral, ReferralStatus
 from core.access import Role
+from core.models import AuditEntry
 from core.testing import CastTestCase
 from orgs.models import Institution
 
@@ -128,7 +128,7 @@ class AllianceTest(CastTestCase):
         self.login("unit_admin")
         response = self.client.post(reverse("alliances:referral-reveal", args=[referral.pk]))
         self.assertContains(response, "442000198001010017")
-        self.assertTrue(LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk=str(referral.pk)).exists())
+        self.assertTrue(AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS, object_pk=str(referral.pk)).exists())
         export = self.client.get(reverse("alliances:referrals") + "?export=xlsx")
         rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True))
         self.assertEqual((rows[1][0], rows[1][4], rows[1][5]), (NOW.replace(tzinfo=None), "张三", "4420**********0017"))

@@ -1,12 +1,13 @@
 """Bulk writes: rows land as the ORM would read them, and a failed batch leaves nothing behind."""
 
 import datetime
+import gc
 
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from core.bulk import BackgroundWriter, insert_rows, reserve_ids, reused_plans
+from core.bulk import BackgroundWriter, existing_objects_frozen, insert_rows, reserve_ids, reused_plans
 from imports.people_import import _membership
 from orgs.models import OrgKind, PartyOrg
 from people.models import Membership, PartyStatus, Person
@@ -117,3 +118,11 @@ def test_a_bulk_write_reuses_plans_and_then_restores_the_configured_mode():
         insert_rows(Membership, [_membership(person_row(0, org, "乙"), timezone.now())])  # no person 0
     assert plan_cache_mode() == configured  # rolled back with the failed transaction
     assert Person.objects.filter(home_org=org).count() == 3
+
+
+def test_objects_frozen_for_a_bulk_job_are_handed_back_to_the_collector_even_after_an_error():
+    cells = [[str(i)] for i in range(1000)]  # what a read sheet holds, in miniature
+    with pytest.raises(ValueError), existing_objects_frozen():
+        assert gc.get_freeze_count() >= len(cells)
+        raise ValueError("a failed import")
+    assert gc.get_freeze_count() == 0

@@ -2,11 +2,11 @@ import datetime
 import io
 import zipfile
 
-from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
+from core.models import AuditEntry
 from core.testing import CastTestCase
 from imports.models import ImportJob, ImportStatus
 from orgs.models import PartyOrg
@@ -110,7 +110,7 @@ class PeopleImportTest(CastTestCase):
         self.assertIn("找不到该党组织", job.errors[0]["reason"])
         self.assertFalse(Person.objects.filter(name__startswith="批量").exists())
         self.assertFalse(Membership.objects.filter(person__name__startswith="批量").exists())
-        self.assertFalse(LogEntry.objects.filter(object_repr__startswith="批量").exists())
+        self.assertFalse(AuditEntry.objects.filter(object_repr__startswith="批量").exists())
 
     def test_row_errors_name_sheet_row_column_value_and_reason(self):
         rows = [

@@ -1,8 +1,8 @@
 import datetime
 
-from auditlog.models import LogEntry
 from django.urls import reverse
 
+from core.models import AuditEntry
 from core.testing import CastTestCase, make_person
 from people.models import Membership, Person, Position
 
@@ -37,7 +37,7 @@ class PersonCreateTest(CastTestCase):
         self.assertEqual(person.get_phone(), "13912345678")
         self.branch_a1.refresh_from_db()
         self.assertEqual(self.branch_a1.formal_count, 3)
-        self.assertTrue(LogEntry.objects.get_for_object(person).filter(action=LogEntry.Action.CREATE).exists())
+        self.assertTrue(AuditEntry.objects.get_for_object(person).filter(action=AuditEntry.Action.CREATE).exists())
 
     def test_it_refuses_a_formal_member_without_confirmation_date(self):
         self.login("secretary")
@@ -128,20 +128,20 @@ class PersonalDataTest(CastTestCase):
         response = self.client.post(reverse("people:reveal", args=[self.person_a1.pk]))
         self.assertContains(response, "442000198001010017")
         self.assertContains(response, "13800138000")
-        entry = LogEntry.objects.get_for_object(self.person_a1).get(action=LogEntry.Action.ACCESS)
+        entry = AuditEntry.objects.get_for_object(self.person_a1).get(action=AuditEntry.Action.ACCESS)
         self.assertEqual(entry.actor, user)
 
     def test_a_secretary_cannot_reveal(self):
         self.login("secretary")
         self.assertEqual(self.client.post(reverse("people:reveal", args=[self.person_a1.pk])).status_code, 403)
-        self.assertFalse(LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists())
+        self.assertFalse(AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS).exists())
 
     def test_the_audit_log_holds_only_masked_values(self):
         self.login("unit_admin")
         data = person_form(name="雷继敏", id_number="11010519491231002X", home_org=self.branch_a1.pk)
         self.client.post(reverse("people:edit", args=[self.person_a1.pk]), data)
-        changes = LogEntry.objects.get_for_object(self.person_a1).latest("timestamp").changes_text + str(
-            LogEntry.objects.get_for_object(self.person_a1).latest("timestamp").changes
+        changes = AuditEntry.objects.get_for_object(self.person_a1).latest("timestamp").changes_text + str(
+            AuditEntry.objects.get_for_object(self.person_a1).latest("timestamp").changes
         )
         self.assertIn("1101**********002X", changes)
         self.assertNotIn("11010519491231002X", changes)
