@@ -3,6 +3,9 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# These targets run on a local machine: generated keys in var/, plain HTTP (gongjian/keys.py). Production sets
+# SECRET_KEY, FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEY itself and does not use this Makefile.
+export GONGJIAN_LOCAL ?= 1
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt constraints.txt | cksum | cut -d' ' -f1)
 
 .PHONY: install run test test-postgres test-browser lint bench clean
@@ -22,8 +25,8 @@ run: install
 	$(BIN)/python manage.py generate --scale small --if-missing
 	$(BIN)/python manage.py load_demo
 	@echo ""
-	@echo "共建 正在 http://127.0.0.1:$(PORT) 上运行（Ctrl-C 停止）"
-	$(BIN)/gunicorn gongjian.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile - --log-level warning
+	@echo "共建 正在 http://127.0.0.1:$(PORT) 上运行，后台任务进程同时启动（Ctrl-C 一起停止）"
+	$(BIN)/python manage.py serve --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest -q

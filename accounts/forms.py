@@ -7,6 +7,7 @@ from orgs.forms import OrgChoiceField, org_lookup, scoped_orgs
 from people.models import Person
 
 from .models import RoleGrant
+from .services import can_manage_account
 
 
 class GrantForm(forms.Form):
@@ -30,7 +31,7 @@ class GrantForm(forms.Form):
         org_lookup(self.fields["org"], Role.UNIT_ADMIN)
         top = highest_role(user)
         self.fields["role"].choices = [(value, label) for value, label in Role.choices if value <= top]
-        self.fields["person"].queryset = Person.objects.visible_to(user, "change").filter(user__isnull=True)
+        self.fields["person"].queryset = Person.objects.visible_to(user, "change")
         self.fields["person"].widget = forms.NumberInput(attrs={"placeholder": "人员编号（可选）"})
 
     def clean(self):
@@ -47,7 +48,23 @@ class GrantForm(forms.Form):
                     validate_password(data["password"])
                 except forms.ValidationError as error:
                     self.add_error("password", error)
+        elif not can_manage_account(self.user, existing):
+            self.add_error("username", "该账号不在您的管理范围内（它在您管理范围以外还有授权，或是系统管理员账号）")
         elif org and RoleGrant.objects.filter(user=existing, org=org, role=role).exists():
             self.add_error(None, "该账号在此组织已有该角色")
+        self._check_person_link(data.get("person"), existing)
         data["existing"] = existing
         return data
+
+    def _check_person_link(self, person, account) -> None:
+        """A person record belongs to one login, and a login to one person record; never to an administrator's."""
+        if person is None:
+            return
+        if person.user_id and (account is None or person.user_id != account.pk):
+            self.add_error("person", f"该人员档案已关联账号 {person.user.username}，一个档案只能关联一个账号")
+        elif account is not None and (account.is_superuser or account.is_staff):
+            self.add_error("person", "系统管理员账号不能关联人员档案")
+        elif account is not None:
+            linked = Person.objects.filter(user=account).exclude(pk=person.pk).first()
+            if linked is not None:
+                self.add_error("person", f"该账号已关联人员档案“{linked.name}”")

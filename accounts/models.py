@@ -35,3 +35,19 @@ class RoleGrant(models.Model):
     def save(self, *args, **kwargs):
         self.org_path = self.org.path
         super().save(*args, **kwargs)
+
+
+class AccountState(models.Model):
+    """What sign-in needs to know about a login beyond Django's user: whether its password is an initial one."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_state")
+    must_change_password = models.BooleanField("须修改初始密码", default=False)
+    password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "账号状态"
+        verbose_name_plural = "账号状态"
+
+    @classmethod
+    def require_password_change(cls, user) -> None:
+        cls.objects.update_or_create(user=user, defaults={"must_change_password": True})

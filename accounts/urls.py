@@ -12,4 +12,8 @@ urlpatterns = [
     path("grants/", views.grant_list, name="grants"),
     path("grants/new/", views.grant_create, name="grant-create"),
     path("grants/<int:pk>/revoke/", views.grant_revoke, name="grant-revoke"),
+    path("users/<int:pk>/unlock/", views.account_unlock, name="unlock"),
+    path("users/<int:pk>/reset-otp/", views.account_reset_otp, name="reset-otp"),
+    path("otp/", views.otp, name="otp"),
+    path("password/", views.password_change, name="password"),
 ]

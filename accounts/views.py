@@ -1,17 +1,30 @@
+import base64
+
+import segno
+from axes.utils import reset as reset_lockout
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from markupsafe import Markup
 from rest_framework.authtoken.models import Token
 
 from core.access import Role, get_visible_or_404, highest_role, require
 
+from . import security
 from .forms import GrantForm
-from .models import RoleGrant
+from .models import AccountState, RoleGrant
+from .services import can_manage_account, locked_usernames
 
 
 class LoginView(auth_views.LoginView):
@@ -41,12 +54,13 @@ def _require_admin(user):
 @login_required
 def grant_list(request):
     _require_admin(request.user)
-    grants = (
+    grants = list(
         RoleGrant.objects.visible_to(request.user)
         .select_related("user", "org")
         .order_by("org_path", "role", "user__username")[:500]
     )
-    return render(request, "accounts/grants.html", {"grants": grants})
+    locked = locked_usernames(g.user.username for g in grants)
+    return render(request, "accounts/grants.html", {"grants": grants, "locked": locked})
 
 
 @login_required
@@ -61,6 +75,7 @@ def grant_create(request):
                 account = get_user_model().objects.create_user(
                     data["username"], password=data["password"], first_name=data["full_name"]
                 )
+                AccountState.require_password_change(account)  # an initial password is changed at first sign-in
             grant = RoleGrant(user=account, org=data["org"], role=data["role"])
             grant.save()
             if data.get("person"):
@@ -84,3 +99,86 @@ def grant_revoke(request, pk):
     grant.save()
     messages.success(request, f"已撤销：{grant}")
     return redirect("accounts:grants")
+
+
+def _managed_account(request, pk):
+    """An account the signed-in administrator may act on: every grant of it lies in their scope (else 404)."""
+    _require_admin(request.user)
+    account = get_object_or_404(get_user_model(), pk=pk)
+    if not can_manage_account(request.user, account):
+        raise Http404("账号不存在或不在您的管理范围内")
+    return account
+
+
+@login_required
+@require_POST
+def account_unlock(request, pk):
+    account = _managed_account(request, pk)
+    reset_lockout(username=account.username)
+    messages.success(request, f"已解除 {account.username} 的登录锁定")
+    return redirect("accounts:grants")
+
+
+@login_required
+@require_POST
+def account_reset_otp(request, pk):
+    account = _managed_account(request, pk)
+    TOTPDevice.objects.filter(user=account).delete()
+    messages.success(request, f"已重置 {account.username} 的二次验证，其下次登录时重新绑定验证器")
+    return redirect("accounts:grants")
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+@login_required
+def otp(request):
+    """The second factor: bind an authenticator app (first time) or enter its current code."""
+    user = request.user
+    if not security.needs_second_factor(user) or security.second_factor_done(request):
+        return redirect(_next_url(request))
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("id").first()
+    enrolling = device is None
+    if enrolling:
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("id").first() or (
+            TOTPDevice.objects.create(user=user, name="验证器", confirmed=False)
+        )
+    error = ""
+    if request.method == "POST":
+        code = "".join(request.POST.get("code", "").split())
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            error = "验证码错误次数过多，请稍等一会儿再试"
+        elif code.isdigit() and device.verify_token(code):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        else:
+            error = "验证码不正确或已过期，请输入验证器 App 当前显示的 6 位数字"
+    context = {"enrolling": enrolling, "error": error, "next": _next_url(request)}
+    if enrolling:
+        context["qr_svg"] = Markup(segno.make(device.config_url, error="m").svg_inline(scale=4))
+        context["secret"] = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(request, "accounts/otp.html", context)
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        AccountState.objects.update_or_create(
+            user=form.user, defaults={"must_change_password": False, "password_changed_at": timezone.now()}
+        )
+        request.session.pop(security.PASSWORD_CHANGE_SESSION_KEY, None)
+        messages.success(request, "密码已修改")
+        return redirect("core:home")
+    forced = bool(request.session.get(security.PASSWORD_CHANGE_SESSION_KEY))
+    return render(request, "accounts/password.html", {"form": form, "forced": forced})

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from core.export import FORMULA_STARTS, text_cell
 from orgs.models import BRANCH_KINDS, PartyOrg
 
 from .models import Activity, ActivityOrganiser, Attendance, AttendanceStatus
@@ -268,7 +269,17 @@ def year_ledger_xlsx(org: PartyOrg, year: int, entries: list[Entry]) -> bytes:
     for row in sheet.iter_rows(min_row=3):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                text_cell(cell, cell.value)  # a typed "=…" in a title or minutes is text, never a formula
         row[0].number_format = "yyyy-mm-dd"
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(XLSX_HEADERS))
+    sheet.freeze_panes = "A3"
+    sheet.print_title_rows = "1:2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -23,6 +23,7 @@ class ReferralTallyImport(ImportKindBase):
         "人次": "count",
     }
     required = {"alliance", "from_institution", "to_institution", "month", "direction", "count"}
+    coded = {"direction": Direction.choices}
     example = ["（医联体名称或编号）", "（转出单位名称）", "（接收单位名称）", "2024-07", "上转", "12"]
 
     def prepare(self, sheet):

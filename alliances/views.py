@@ -158,7 +158,7 @@ def referral_list(request):
             "到诊",
             "完成",
         ]
-        return xlsx_response("转诊登记", headers, rows)
+        return xlsx_response(request, "转诊登记", headers, rows)
     if counted := count_response(request, qs, ORDERING):
         return counted
     # No joins in the page query: with them SQLite drives the plan from the unit table and sorts every referral.

@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongjian.settings")
+os.environ.setdefault("GONGJIAN_LOCAL", "1")  # generated keys in the data dir (gongjian/keys.py)
 
 GOAL_PAGES_PER_S = 50
 MENU = ["首页", "医院概况", "新闻中心", "党建工作", "党建动态", "科室导航", "专家介绍", "就医指南", "预约挂号", "健康科普",

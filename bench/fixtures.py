@@ -8,6 +8,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongjian.settings")
+os.environ.setdefault("GONGJIAN_LOCAL", "1")  # generated keys in the data dir (gongjian/keys.py)
 
 import django
 

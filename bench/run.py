@@ -25,7 +25,10 @@ PORT = 8765
 
 
 def engine_env(engine: str, workdir: Path, scale: str) -> dict:
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="gongjian.settings", GONGJIAN_DATA_DIR=str(workdir))
+    # A local machine: keys generated in the engine's data dir and kept with its cached database (gongjian/keys.py).
+    env = dict(
+        os.environ, DJANGO_SETTINGS_MODULE="gongjian.settings", GONGJIAN_DATA_DIR=str(workdir), GONGJIAN_LOCAL="1"
+    )
     if engine == "postgresql":
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/gongjian_bench_{scale}"
     else:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
-from core.paging import keyset_page
+from core.paging import decode_cursor, keyset_page
 
 
 class KeysetPagination(BasePagination):
@@ -16,15 +17,23 @@ class KeysetPagination(BasePagination):
     page_size = 50
 
     def paginate_queryset(self, queryset, request, view=None):
-        size = (
-            min(max(int(request.query_params.get("page_size", self.page_size) or self.page_size), 1), 200)
-            if (request.query_params.get("page_size", "").isdigit() or not request.query_params.get("page_size"))
-            else self.page_size
-        )
+        size = self._page_size(request.query_params.get("page_size"))
         ordering = getattr(view, "keyset_ordering", self.ordering)
-        self.page = keyset_page(queryset, ordering, request.query_params.get("cursor"), size)
+        cursor = request.query_params.get("cursor")
+        if cursor:
+            values = decode_cursor(cursor)
+            if values is None or len(values) != len(ordering):
+                raise ValidationError({"cursor": "游标无效：请使用上一页返回的 next 链接中的游标"})
+        self.page = keyset_page(queryset, ordering, cursor, size)
         self.request = request
         return self.page.rows
+
+    def _page_size(self, raw: str | None) -> int:
+        if raw in (None, ""):
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= 200:
+            raise ValidationError({"page_size": "page_size 应为 1 到 200 之间的整数"})
+        return int(raw)
 
     def get_paginated_response(self, data):
         next_url = None
@@ -53,7 +62,7 @@ class KeysetPagination(BasePagination):
                 "required": False,
                 "in": "query",
                 "description": "每页条数（1–200）",
-                "schema": {"type": "integer"},
+                "schema": {"type": "integer", "minimum": 1, "maximum": 200},
             },
         ]
 

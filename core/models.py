@@ -39,3 +39,54 @@ class AuditEntry(AbstractLogEntry):
 
     class Meta(AbstractLogEntry.Meta):
         indexes = [models.Index(fields=["content_type", "object_id", "-timestamp"], name="audit_object_history")]
+
+
+class KeyCheck(models.Model):
+    """A check value of a key that wrote personal data (core.crypto): lets a start with the wrong keys refuse."""
+
+    kind = models.CharField(max_length=8)  # "field" (FIELD_ENCRYPTION_KEYS) or "blind" (BLIND_INDEX_KEY)
+    key_id = models.CharField(max_length=8, blank=True)
+    check_value = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "key_id"], name="keycheck_kind_key")]
+
+    @classmethod
+    def record(cls, checks: dict) -> None:
+        for (kind, key_id), value in checks.items():
+            cls.objects.update_or_create(kind=kind, key_id=key_id, defaults={"check_value": value})
+
+
+class KeyRotation(models.Model):
+    """A `rotate_keys` run in progress: the blind-index key it moves to and how far each table has got."""
+
+    blind_check = models.CharField(max_length=64)
+    progress = models.JSONField(default=dict)  # "app.Model" -> last primary key done
+    started_at = models.DateTimeField(auto_now_add=True)
+
+
+class ExportStatus(models.TextChoices):
+    RUNNING = "running", "生成中"
+    DONE = "done", "已生成"
+    FAILED = "failed", "生成失败"
+
+
+class ExportJob(models.Model):
+    """A large export built by a background worker from the same list view, with the same access gate; its file
+    is kept for a day for its owner to download."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField("导出", max_length=200)
+    url = models.CharField(max_length=2000)  # the list page with its filters, as the user asked for it
+    status = models.CharField(max_length=10, choices=ExportStatus.choices, default=ExportStatus.RUNNING)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+        indexes = [models.Index(fields=["user", "-created_at"], name="export_user_recent")]

@@ -11,6 +11,8 @@ partner org (a town 党委)      <- partner
 
 import datetime
 import re
+import uuid
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.test import TestCase
@@ -117,8 +119,39 @@ class Cast:
         cls.member_person.user = cls.users["member"]
         cls.member_person.save()
         cls.superuser = User.objects.create_superuser("root", password=PASSWORD)
+        for admin in (cls.users["sector_admin"], cls.users["unit_admin"], cls.users["outsider"], cls.superuser):
+            second_factor_device(admin)  # administrators sign in with a code from this authenticator
         services.refresh_orgs()
         services.refresh_institutions()
+
+
+TOTP_KEY = "3132333435363738393031323334353637383930"  # the RFC 6238 test key: browser tests compute its codes
+
+
+def second_factor_device(user):
+    """The user's confirmed authenticator (administrators must have one to get past sign-in), with the test key."""
+    from accounts.security import bind_authenticator
+
+    return bind_authenticator(user, TOTP_KEY)
+
+
+def sign_in(client, user) -> None:
+    """force_login, with the second factor passed for users who need one (as the sign-in pages would leave it)."""
+    from accounts.security import OTP_SESSION_KEY, needs_second_factor
+
+    client.force_login(user)
+    from core.access import user_with_access_facts
+
+    if needs_second_factor(user_with_access_facts("u.id = %s", user.pk)):
+        session = client.session
+        session[OTP_SESSION_KEY] = second_factor_device(user).persistent_id
+        session.save()
+
+
+def totp_code(key_hex: str = TOTP_KEY) -> str:
+    from django_otp.oath import totp
+
+    return f"{totp(bytes.fromhex(key_hex)):06d}"
 
 
 class CastTestCase(TestCase):
@@ -130,7 +163,7 @@ class CastTestCase(TestCase):
 
     def login(self, username: str):
         user = self.superuser if username == "root" else self.users[username]
-        self.client.force_login(user)
+        sign_in(self.client, user)
         return user
 
     def history_of(self, page):
@@ -138,3 +171,81 @@ class CastTestCase(TestCase):
         match = re.search(r'<section id="history" hx-get="([^"]+)"', page.content.decode())
         self.assertIsNotNone(match, "the page has no history section")
         return self.client.get(match.group(1), headers={"HX-Request": "true"})
+
+
+class Installation:
+    """A whole installation of its own for tests that run real processes (workers, backup and restore): a data
+    directory and a database (a temporary PostgreSQL database when the suite runs on PostgreSQL), migrated, with
+    the test cast. Commands run in subprocesses with its environment."""
+
+    ROOT = Path(__file__).resolve().parents[1]
+
+    def __init__(self, cast: bool = True, migrate: bool = True, **env):
+        import os
+        import tempfile
+
+        self.tmp = tempfile.TemporaryDirectory()
+        self.env = {**os.environ, "DJANGO_SETTINGS_MODULE": "gongjian.settings", "GONGJIAN_LOCAL": "1",
+                    "GONGJIAN_TASKS_SYNC": "0", "GONGJIAN_DATA_DIR": self.tmp.name, "QUEUE_WORKERS": "1", **env}  # fmt: skip
+        self.pg_name = None
+        from django.conf import settings
+
+        if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+            self.pg_name = f"gongjian_it_{uuid.uuid4().hex[:8]}"
+            self._admin_sql(f"CREATE DATABASE {self.pg_name}")
+            conf = settings.DATABASES["default"]
+            host, port = conf["HOST"] or "127.0.0.1", conf["PORT"] or 5432
+            self.env["DATABASE_URL"] = f"postgres://{conf['USER']}@{host}:{port}/{self.pg_name}"
+        else:
+            self.env["DATABASE_URL"] = f"sqlite:///{self.tmp.name}/installation.sqlite3"
+        if migrate:
+            self.manage("migrate", "-v0")
+        if cast:
+            self.python("from core.testing import Cast, ensure_reference_data; ensure_reference_data(); Cast()")
+
+    @property
+    def path(self) -> Path:
+        return Path(self.tmp.name)
+
+    def _admin_sql(self, sql: str) -> None:
+        import psycopg
+        from django.conf import settings
+
+        conf = settings.DATABASES["default"]
+        with psycopg.connect(host=conf["HOST"] or "127.0.0.1", port=conf["PORT"] or 5432, user=conf["USER"],
+                             dbname="postgres", autocommit=True) as connection:  # fmt: skip
+            connection.execute(sql)
+
+    def close(self) -> None:
+        if self.pg_name:
+            self._admin_sql(f"DROP DATABASE IF EXISTS {self.pg_name} WITH (FORCE)")
+        self.tmp.cleanup()
+
+    def manage(self, *args, check: bool = True):
+        import subprocess
+        import sys
+
+        result = subprocess.run([sys.executable, "manage.py", *args], cwd=self.ROOT, env=self.env, capture_output=True,
+                                text=True)  # fmt: skip
+        if check and result.returncode:
+            raise AssertionError(result.stderr[-3000:])
+        return result
+
+    def python(self, code: str) -> str:
+        import subprocess
+        import sys
+        import textwrap
+
+        script = "import django; django.setup()\n" + textwrap.dedent(code)
+        result = subprocess.run([sys.executable, "-c", script], cwd=self.ROOT, env=self.env, capture_output=True,
+                                text=True)  # fmt: skip
+        if result.returncode:
+            raise AssertionError(result.stderr[-3000:])
+        return result.stdout.strip()
+
+    def popen(self, *args):
+        import subprocess
+        import sys
+
+        return subprocess.Popen([sys.executable, *args], cwd=self.ROOT, env=self.env, start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip

@@ -1,17 +1,37 @@
 from auditlog.registry import auditlog
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.crypto import constant_time_compare
+from django.utils.http import content_disposition_header
 
 from accounts.models import RoleGrant
+from core import health
 from core.access import get_visible_or_404, require
+from core.files import file_response
 from core.history import history_for
+from core.models import ExportJob, ExportStatus
 
 
 def healthz(request):
     """Trivial view: the benchmark's yardstick, through the same middleware as every page."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+def healthz_deep(request):
+    """For a load balancer's deeper probe and for monitoring: database, cache, background workers, disk and keys.
+    Open to superusers and to the operator's HEALTH_CHECK_TOKEN (header X-Health-Token); 503 when a check fails."""
+    token = request.headers.get("X-Health-Token", "")
+    allowed = (request.user.is_authenticated and request.user.is_superuser) or (
+        settings.HEALTH_CHECK_TOKEN and constant_time_compare(token, settings.HEALTH_CHECK_TOKEN)
+    )
+    if not allowed:
+        return JsonResponse({"detail": "需要系统管理员登录或监控令牌"}, status=403)
+    checks = health.run_checks()
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)
 
 
 @login_required
@@ -41,3 +61,29 @@ def _model_with_history(label: str):
     if "history" not in getattr(model, "access_roles", {}) or not auditlog.contains(model):
         raise Http404("没有这类记录")
     return model
+
+
+@login_required
+def export_list(request):
+    jobs = ExportJob.objects.filter(user=request.user).order_by("-created_at")[:30]
+    return render(request, "core/exports.html", {"jobs": jobs})
+
+
+@login_required
+def export_detail(request, pk):
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user)  # only its owner sees an export
+    template = "core/_export_status.html" if request.htmx else "core/export.html"
+    response = render(request, template, {"job": job})
+    if request.htmx and job.status != ExportStatus.RUNNING:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def export_download(request, pk):
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user, status=ExportStatus.DONE)
+    if not job.file:
+        raise Http404("导出文件已超过保留时间被删除，请重新导出")
+    response = file_response(job.file, "private, no-store", default_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, f"{job.title}.xlsx")
+    return response

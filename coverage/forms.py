@@ -25,8 +25,19 @@ class RowForm(forms.ModelForm):
                   "has_union", "has_youth_league", "note"]  # fmt: skip
 
 
+SHEET_MAX_BYTES = 5 * 1024 * 1024  # a sector's private institutions: a few thousand rows, well under 1 MB
+
+
 class SheetForm(forms.Form):
     file = forms.FileField(
         label="摸排表",
         help_text="xlsx 或 csv；列：单位名称（或统一社会信用代码）、是否在营、从业人员数、正式党员数、预备党员数、党组织情况、党建指导员、工会、共青团",
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > SHEET_MAX_BYTES:
+            raise forms.ValidationError(
+                f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过摸排表上限 {SHEET_MAX_BYTES // 1024 // 1024} MB"
+            )
+        return upload

@@ -91,7 +91,7 @@ def round_detail(request, pk):
                  r.probationary_members, r.get_org_form_display(), r.instructor, "是" if r.has_union else "否",
                  "是" if r.has_youth_league else "否", r.get_status_display(), r.get_change_display())
                 for r in rows.select_related("institution").order_by(*ORDERING).iterator(1000))  # fmt: skip
-        return xlsx_response(survey.name, ["单位名称", "是否在营", "从业人员数", "正式党员数", "预备党员数", "党组织情况",
+        return xlsx_response(request, survey.name, ["单位名称", "是否在营", "从业人员数", "正式党员数", "预备党员数", "党组织情况",
                                            "党建指导员", "工会", "共青团", "覆盖状态", "与上轮比较"], data)  # fmt: skip
     if counted := count_response(request, rows, ORDERING):
         return counted
@@ -113,7 +113,7 @@ def round_compare(request, pk):
         data = ((r.institution.name, r.get_change_display(), "；".join(f"{label}：{old} → {new}" for label, old, new in
                  services.changed_fields(r)), r.get_status_display())
                 for r in rows.filter(change=change).select_related("institution").order_by(*ORDERING).iterator(1000))  # fmt: skip
-        return xlsx_response(f"{survey.name}比对", ["单位名称", "与上轮比较", "变化", "覆盖状态"], data)
+        return xlsx_response(request, f"{survey.name}比对", ["单位名称", "与上轮比较", "变化", "覆盖状态"], data)
     if counted := count_response(request, rows.filter(change=change), ORDERING):
         return counted
     page = keyset_page(rows.filter(change=change).select_related("institution"), ORDERING, request.GET.get("after"))

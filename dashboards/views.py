@@ -40,7 +40,7 @@ def dashboard(request):
     org, year = _org_and_year(request)
     snap = figures.snapshot(org, year)
     if request.GET.get("export") == "xlsx":
-        return xlsx_response(f"{org.name}{year}年数据", ["类别", "项目", "数值"], _rows(snap.data))
+        return xlsx_response(request, f"{org.name}{year}年数据", ["类别", "项目", "数值"], _rows(snap.data))
     children = PartyOrg.objects.filter(parent=org, is_active=True).order_by("path").values("id", "name")[:200]
     template = "dashboards/screen.html" if request.GET.get("screen") == "1" else "dashboards/dashboard.html"
     return render(request, template, {

@@ -1,23 +1,32 @@
 """Settings for Gongjian. Everything a deployment changes comes from the environment."""
 
+import datetime
 import hashlib
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
+
+from gongjian import keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("GONGJIAN_DATA_DIR", BASE_DIR / "var"))
 (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
 DEBUG = os.environ.get("DEBUG", "0") == "1"
+# A local demo or development machine (`make run`, `make test`, the benchmark): keys generated in the data dir,
+# plain HTTP. Anything else is a production start and must be given its secrets (gongjian/keys.py).
+LOCAL = keys.is_local()
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
+_secrets = keys.load(DATA_DIR, LOCAL)
+SECRET_KEY = _secrets["SECRET_KEY"]
 # Secrets of the keys that encrypt personal data at rest (AES-256-GCM; comma separated: the first encrypts, all decrypt).
-FIELD_ENCRYPTION_KEYS = [k for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k]
+FIELD_ENCRYPTION_KEYS = [k.strip() for k in _secrets["FIELD_ENCRYPTION_KEYS"].split(",") if k.strip()]
 # Key of the blind index (HMAC) used to find a person by ID number without storing it in clear.
-BLIND_INDEX_KEY = os.environ.get("BLIND_INDEX_KEY", SECRET_KEY)
+BLIND_INDEX_KEY = _secrets["BLIND_INDEX_KEY"]
+LOCAL_KEYS_FILE = _secrets.get("_local_file", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -30,6 +39,11 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "django_htmx",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_q",
     "auditlog",
     "core",
     "accounts",
@@ -47,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -57,6 +72,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    "accounts.security.SignInStateMiddleware",
+    "core.middleware.DatabaseBusyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "gongjian.urls"
@@ -129,8 +147,29 @@ if os.environ.get("REDIS_URL"):
 CACHES["default"]["KEY_PREFIX"] = hashlib.sha256(DATABASE_URL.encode()).hexdigest()[:12]
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.security.ChineseCommonPasswordValidator"},
+    {"NAME": "accounts.security.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
+# Repeated failed sign-ins lock an account (5) or an address (20: a hospital signs in from behind one NAT address)
+# for 15 minutes (django-axes, accounts.security). An administrator unlocks at 账号 or in /admin/.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "accounts.security.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.security.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# A proxy in front of the app servers (docs/deploy.md) appends the client's address to X-Forwarded-For.
+TRUST_X_FORWARDED_FOR = os.environ.get("TRUST_X_FORWARDED_FOR") == "1"
+# Administrators (unit and sector admins, superusers) sign in with a one-time code from an authenticator app too.
+OTP_REQUIRED = os.environ.get("GONGJIAN_OTP_REQUIRED", "1") == "1"
+OTP_TOTP_ISSUER = "共建党建平台"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -159,11 +198,45 @@ CHECKIN_TOKEN_SECONDS = int(os.environ.get("CHECKIN_TOKEN_SECONDS", "90"))
 # Sessions read from the cache first (file-based here, Redis when REDIS_URL is set), the database behind it.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Django's own backend stays second so that sessions signed in before ours was added remain valid.
-AUTHENTICATION_BACKENDS = ["accounts.backends.GrantsModelBackend", "django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in before any password is checked
+    "accounts.backends.GrantsModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): scripts only from this site or with the response's nonce,
+# so that markup injected through data cannot run (inline handlers and javascript: URLs included). Styles may be
+# inline (templates and ECharts set them); images may come from https (imported article bodies link them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", "https:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not LOCAL:
+    # Production is served over HTTPS only (docs/deploy.md): a plain-HTTP request is redirected, browsers are told
+    # to use HTTPS for a year, and cookies never travel in clear. /healthz stays reachable for a load balancer.
+    SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "1") == "1"
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/deep$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if os.environ.get("TRUST_X_FORWARDED_PROTO") == "1":  # behind a TLS-terminating proxy that sets the header
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -180,6 +253,33 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "党建共建平台 registry API. Token auth: `Authorization: Token <key>`.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# Daily encrypted backups (core.backup) go here when set; the newest BACKUP_KEEP are kept.
+BACKUP_DIR = os.environ.get("BACKUP_DIR", "")
+BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+
+# The token a monitoring system sends (X-Health-Token) to read /healthz/deep without signing in.
+HEALTH_CHECK_TOKEN = os.environ.get("HEALTH_CHECK_TOKEN", "")
+HEALTH_MIN_FREE_BYTES = int(os.environ.get("HEALTH_MIN_FREE_MB", "1024")) * 1024 * 1024
+
+# Background work (core.tasks, docs/decisions/0009): django-q2 with the database as broker (SQLite under `make run`,
+# PostgreSQL in production, any number of `manage.py run_worker` processes on any machines). A task whose worker
+# died is recovered by the job's own lock (core.locks), not by the broker's redelivery, which comes much later.
+Q_CLUSTER = {
+    "name": "gongjian",
+    "orm": "default",
+    "workers": int(os.environ.get("QUEUE_WORKERS", "2")),
+    "recycle": 200,  # a worker process is replaced after this many tasks (memory of big imports)
+    "timeout": 3600,
+    "retry": 3700,  # must exceed timeout: the broker hands a task out again only after this
+    "max_attempts": 1,
+    "poll": 1,
+    "save_limit": 500,
+    "ack_failures": True,
+    "catch_up": False,
+    "label": "后台任务",
+    "sync": os.environ.get("GONGJIAN_TASKS_SYNC") == "1",  # the test suite runs tasks in the calling thread
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -1,14 +1,18 @@
 """What every import kind shares: row errors, label lookups, scoped name resolution, the plan/apply contract."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from core.access import scope_q
-from core.text import normalise
+from core.text import normalise, to_simplified
 from orgs.models import Institution, PartyOrg
 
-from .reader import Sheet, cell_text, column_letter, parse_date
+from .reader import ExcelError, Sheet, cell_text, column_letter, parse_date
+
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+PARTY_FOUNDED = datetime.date(1921, 7, 1)  # no 入党 or 转正 date can be earlier
 
 MAX_STORED_ERRORS = 500
 SENSITIVE_FIELDS = {"id_number", "phone", "person"}  # error reports keep only a masked form of these
@@ -62,6 +66,9 @@ class ImportKindBase:
     headers: dict[str, str] = {}
     required: set[str] = set()
     example: list[str] = []
+    coded: dict[str, list] = {}  # field -> choices: the template offers them as a drop-down
+    checks_before_write_lock = False  # SQLite: check rows outside the write lock, then still_valid() under it
+    text_columns: set[str] = set()  # fields the template formats as text
 
     def __init__(self, user):
         self.user = user
@@ -87,6 +94,9 @@ class ImportKindBase:
         for number, cells in sheet.rows:
             values = {name: (cells[col] if col < len(cells) else None) for name, col in sheet.columns.items()}
             try:
+                for name, value in values.items():
+                    if isinstance(value, ExcelError):
+                        raise RowError(name, f"单元格是 Excel 错误值 {value}（公式计算出错），请改为实际的值")
                 for name in self.required:
                     if cell_text(values.get(name)) == "":
                         raise RowError(name, "必填项为空")
@@ -104,6 +114,10 @@ class ImportKindBase:
             return plan, None
         return plan, self.apply(plan, progress)
 
+    def still_valid(self, plan: Plan) -> bool:
+        """Under the write lock, after checking outside it: whether what the plan relies on is unchanged."""
+        return True
+
     def finish_plan(self) -> None:
         """Drop look-up tables built for validation before the writing starts."""
 
@@ -120,11 +134,19 @@ class ImportKindBase:
     def text(self, values, name) -> str:
         return cell_text(values.get(name))
 
-    def date(self, values, name):
+    def date(self, values, name, earliest: datetime.date | None = None, future: bool = False):
+        """A date cell, refused when implausible: before `earliest`, or after today unless `future`."""
         try:
-            return parse_date(values.get(name))
+            value = parse_date(values.get(name))
         except ValueError as exc:
             raise RowError(name, str(exc)) from None
+        if value is None:
+            return None
+        if value < (earliest or EARLIEST_DATE):
+            raise RowError(name, f"日期 {value:%Y-%m-%d} 早于 {(earliest or EARLIEST_DATE):%Y-%m-%d}，不合理，请核对")
+        if not future and value > datetime.date.today():
+            raise RowError(name, f"日期 {value:%Y-%m-%d} 在今天之后，请核对")
+        return value
 
     def choice(self, values, name, choices, default=None):
         text = self.text(values, name)
@@ -133,6 +155,9 @@ class ImportKindBase:
         accepted = _choice_map(tuple(choices))
         if text in accepted:
             return accepted[text]
+        simplified = to_simplified(text)  # 正式黨員 from a traditional-script office
+        if simplified in accepted:
+            return accepted[simplified]
         raise RowError(name, f"取值无效，可选：{'、'.join(str(label) for _, label in choices)}")
 
 

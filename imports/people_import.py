@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from core import crypto
-from core.access import Role, renew_access_facts
+from core.access import Role, renew_access_facts, scope_q
 from core.bulk import BackgroundWriter, batches, chunks, insert_rows, reserve_ids, update_rows
 from core.models import AuditEntry
 from core.text import normalise, pinyin_keys
@@ -23,9 +23,10 @@ from core.validators import (
     normalise_id_number,
     normalise_phone,
 )
+from orgs.models import Institution, PartyOrg
 from people.models import MEMBER_STATUSES, Education, Gender, Membership, PartyStatus, Person
 
-from .base import ImportKindBase, InstitutionResolver, OrgResolver, Plan, RowError
+from .base import PARTY_FOUNDED, ImportKindBase, InstitutionResolver, OrgResolver, Plan, RowError
 from .reader import cell_text
 
 BATCH = 2000
@@ -67,6 +68,9 @@ class PeopleImport(ImportKindBase):
         "民族": "ethnicity",
     }
     required = {"name", "party_status", "org"}
+    coded = {"party_status": PartyStatus.choices, "gender": Gender.choices, "education": Education.choices}
+    text_columns = {"id_number", "phone"}  # formatted as text: Excel would turn an ID number into 4.4e17
+    checks_before_write_lock = True
     example = [
         "",
         "王小明",
@@ -133,8 +137,8 @@ class PeopleImport(ImportKindBase):
             "gender": self.choice(values, "gender", GENDER_CHOICES, ""),
             "education": self.choice(values, "education", EDUCATION_CHOICES, ""),
             "birth_date": self.date(values, "birth_date"),
-            "joined_on": self.date(values, "joined_on"),
-            "confirmed_on": self.date(values, "confirmed_on"),
+            "joined_on": self.date(values, "joined_on", earliest=PARTY_FOUNDED),
+            "confirmed_on": self.date(values, "confirmed_on", earliest=PARTY_FOUNDED),
             "department": self.text(values, "department")[:60],
             "job_title": self.text(values, "job_title")[:60],
             "ethnicity": self.text(values, "ethnicity")[:20],
@@ -178,6 +182,11 @@ class PeopleImport(ImportKindBase):
                 raise RowError("birth_date", f"与身份证号中的出生日期 {birth:%Y-%m-%d} 不一致")
             row["birth_date"] = birth
             row["gender"] = row["gender"] or gender_from_id(row["id_number"])
+        if row["birth_date"] and row["joined_on"] and row["joined_on"] < _add_years(row["birth_date"], 18):
+            raise RowError(
+                "joined_on",
+                f"入党日期 {row['joined_on']:%Y-%m-%d} 时未满18周岁（出生于 {row['birth_date']:%Y-%m-%d}），请核对",
+            )
         if row["party_status"] == PartyStatus.FORMAL and not row["confirmed_on"]:
             raise RowError("confirmed_on", "正式党员必须填写转正日期")
         if row["party_status"] in MEMBER_STATUSES and not row["joined_on"]:
@@ -214,12 +223,43 @@ class PeopleImport(ImportKindBase):
         people are updated at the end, once the whole file is known to be valid."""
         plan = Plan()
         self.prepare(sheet)  # its queries run before the writer thread takes the connection
+        summary = self._write(self.checked_rows(sheet, plan), len(sheet.rows), plan, progress)
+        self.finish_plan()
+        return plan, summary
+
+    def still_valid(self, plan: Plan) -> bool:
+        """The organisations and units rows go to are still open and in scope, the new people's ID numbers are still
+        unregistered, and the matched people are still the user's to change: a few indexed queries."""
+        rows = plan.rows
+        orgs = {row["org"].id for row in rows}
+        open_orgs = PartyOrg.objects.filter(id__in=orgs, is_active=True)
+        if (q := scope_q(self.user, Role.SECRETARY, "path")) is not None:
+            open_orgs = open_orgs.filter(q)
+        if open_orgs.count() != len(orgs):
+            return False
+        institutions = {row["institution"].id for row in rows if row["institution"]}
+        if institutions and Institution.objects.filter(id__in=institutions, is_active=True).count() != len(
+            institutions
+        ):
+            return False
+        new_hashes = [row["id_hash"] for row in rows if row["id_hash"] and not row["existing_id"]]
+        if any(Person.objects.filter(id_number_hash__in=chunk).exists() for chunk in chunks(new_hashes)):
+            return False
+        updated = [row["existing_id"] for row in rows if row["existing_id"]]
+        editable = Person.objects.visible_to(self.user, "change")
+        return all(editable.filter(id__in=chunk).count() == len(set(chunk)) for chunk in chunks(updated))
+
+    def apply(self, plan: Plan, progress) -> dict:
+        """Write a plan checked beforehand (SQLite: checked before the write lock was taken; imports.services)."""
+        return self._write(iter(plan.rows), len(plan.rows), plan, progress)
+
+    def _write(self, rows, count: int, plan: Plan, progress) -> dict | None:
         now = timezone.now()
         content_type_id = ContentType.objects.get_for_model(Person).pk
-        ids = iter(reserve_ids(Person, len(sheet.rows)))  # one per row: unused ones are harmless gaps
+        ids = iter(reserve_ids(Person, count))  # one per row: unused ones are harmless gaps
         updates, touched_orgs, touched_insts, done = [], set(), set(), 0
         with BackgroundWriter() as writer:
-            for batch in batches(self.checked_rows(sheet, plan), BATCH):
+            for batch in batches(rows, BATCH):
                 if plan.error_count:
                     continue  # keep checking, to report every error; nothing more is written
                 creates = [row for row in batch if not row["existing_id"]]
@@ -232,9 +272,8 @@ class PeopleImport(ImportKindBase):
                 touched_insts |= {p["institution_id"] for p in people}
                 done += len(creates)
                 progress(done)
-        self.finish_plan()
         if plan.error_count:
-            return plan, None
+            return None
         if updates:
             renew_access_facts()  # an updated person may be one who signs in
         for start in range(0, len(updates), BATCH):
@@ -251,7 +290,7 @@ class PeopleImport(ImportKindBase):
 
         services.refresh_orgs(touched_orgs)
         services.refresh_institutions(touched_insts)
-        return plan, {"created": plan.creates, "updated": plan.updates}
+        return {"created": plan.creates, "updated": plan.updates}
 
     def _new_person(self, row, pk: int, now) -> dict:
         full, initials = pinyin_keys(row["name"])
@@ -362,6 +401,13 @@ class PeopleImport(ImportKindBase):
             "additional_data": IMPORT_NOTE,
             "actor_email": None,
         }
+
+
+def _add_years(day, years: int):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def _membership(person: dict, now) -> dict:

@@ -7,7 +7,7 @@ from core.validators import id_number_error, normalise_id_number, validate_regio
 from orgs.models import Institution, InstitutionKind, OrgKind, Ownership, PartyOrg
 from people.models import Membership, Person, Position, PositionKind, overlapping_memberships
 
-from .base import ImportKindBase, InstitutionResolver, OrgResolver, Plan, RowError
+from .base import PARTY_FOUNDED, ImportKindBase, InstitutionResolver, OrgResolver, Plan, RowError
 
 
 class InstitutionImport(ImportKindBase):
@@ -28,6 +28,7 @@ class InstitutionImport(ImportKindBase):
         "从业人员数": "staff_count",
     }
     required = {"name", "ownership", "kind", "region_code", "managing_org"}
+    coded = {"ownership": Ownership.choices, "kind": InstitutionKind.choices}
     example = ["", "某某医院", "", "", "民营", "医院", "二级甲等", "440111", "", "（党组织名称或编号）", "120"]
 
     def prepare(self, sheet):
@@ -105,6 +106,7 @@ class OrgImport(ImportKindBase):
         "功能型": "is_functional",
     }
     required = {"name", "kind", "parent"}
+    coded = {"kind": OrgKind.choices}
     example = [
         "",
         "某某医院内科党支部",
@@ -150,7 +152,7 @@ class OrgImport(ImportKindBase):
             "kind": self.choice(values, "kind", OrgKind.choices),
             "parent": parent,
             "institution": self.institutions.resolve(values.get("institution"), "institution"),
-            "established_on": self.date(values, "established_on"),
+            "established_on": self.date(values, "established_on", earliest=PARTY_FOUNDED),
             "term_started_on": self.date(values, "term_started_on"),
             "is_functional": functional == "是",
         }
@@ -216,7 +218,7 @@ class MembershipImport(PersonKeyMixin, ImportKindBase):
 
     def check_row(self, number, values, plan):
         person = self.person(values)
-        start, end = self.date(values, "start_on"), self.date(values, "end_on")
+        start, end = self.date(values, "start_on", earliest=PARTY_FOUNDED), self.date(values, "end_on")
         if end and end < start:
             raise RowError("end_on", "结束日期不能早于开始日期")
         if overlapping_memberships(person.pk, start, end).exists():
@@ -261,6 +263,7 @@ class PositionImport(PersonKeyMixin, ImportKindBase):
         "离任日期": "end_on",
     }
     required = {"person", "title"}
+    coded = {"kind": PositionKind.choices}
     example = ["（人员编号）", "书记", "党内职务", "（党组织名称或编号）", "", "2024-03-01", ""]
 
     def prepare(self, sheet):
@@ -273,7 +276,7 @@ class PositionImport(PersonKeyMixin, ImportKindBase):
         institution = self.institutions.resolve(values.get("institution"), "institution")
         if kind == PositionKind.ADMIN and not (institution or org):
             raise RowError("institution", "行政职务须填写单位")
-        start, end = self.date(values, "start_on"), self.date(values, "end_on")
+        start, end = self.date(values, "start_on", future=True), self.date(values, "end_on", future=True)
         if start and end and end < start:
             raise RowError("end_on", "离任日期不能早于任职日期")
         plan.creates += 1

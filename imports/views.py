@@ -5,16 +5,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from core.access import Role, highest_role
-from core.export import xlsx_response
 
 from . import services
-from .models import ImportJob, ImportKind, ImportStatus
+from .models import WORKING_STATUSES, ImportJob, ImportKind, ImportStatus
+from .templates import template_bytes
 
 MIN_ROLE = {
     ImportKind.INSTITUTIONS: Role.UNIT_ADMIN,
@@ -54,18 +54,10 @@ def _check_upload(request, kind, upload):
         limit = settings.IMPORT_MAX_BYTES // 1024 // 1024
         messages.error(request, f"文件大小 {upload.size / 1024 / 1024:.1f} MB，超过 {limit} MB 上限，请拆分后上传")
         return redirect("imports:start")
-    content = upload.read()
-    plan, rows, file_error = services.check_file(request.user, kind, upload.name, content)
-    job = ImportJob(user=request.user, kind=kind, original_name=upload.name[:200], row_count=rows)
-    if file_error:
-        job.status, job.errors, job.error_count = ImportStatus.INVALID, [{"reason": file_error}], 1
-    else:
-        job.status = ImportStatus.INVALID if plan.error_count else ImportStatus.READY
-        job.errors, job.error_count = plan.errors, plan.error_count
-        job.summary = {"to_create": plan.creates, "to_update": plan.updates}
-    if job.status == ImportStatus.READY:  # kept only until it is confirmed (the upload holds ID numbers in clear)
-        job.file.save(f"{kind}.bin", ContentFile(content), save=False)
-    job.save()
+    if upload.size == 0:
+        messages.error(request, f"文件“{upload.name}”是空的（0 字节），请检查后重新上传")
+        return redirect("imports:start")
+    job = services.accept_upload(request.user, kind, upload.name, upload.read())  # checked by a worker
     return redirect("imports:job", job.pk)
 
 
@@ -79,13 +71,15 @@ def _own_job(request, pk) -> ImportJob:
 @login_required
 def job_detail(request, pk):
     job = _own_job(request, pk)
+    working = job.status in WORKING_STATUSES
     done = cache.get(services.progress_key(job.pk), 0) if job.status == ImportStatus.RUNNING else None
+    context = {"job": job, "done": done, "working": working}
     if request.htmx:
-        response = render(request, "imports/_progress.html", {"job": job, "done": done})
-        if job.status != ImportStatus.RUNNING:
+        response = render(request, "imports/_progress.html", context)
+        if not working:
             response["HX-Refresh"] = "true"  # show the final page with its errors or results
         return response
-    return render(request, "imports/job.html", {"job": job, "done": done})
+    return render(request, "imports/job.html", context)
 
 
 @login_required
@@ -93,17 +87,39 @@ def job_detail(request, pk):
 def job_confirm(request, pk):
     job = _own_job(request, pk)
     _require_role(request.user, job.kind)
-    if job.status != ImportStatus.READY:
-        messages.error(request, "该文件未通过校验或已导入，不能确认")
-        return redirect("imports:job", job.pk)
-    services.start_apply(job)
+    if not services.confirm(job):
+        job.refresh_from_db()
+        reasons = {
+            ImportStatus.QUEUED: "该文件已确认，正在排队导入，无需重复确认",
+            ImportStatus.RUNNING: "该文件已确认，正在导入中，无需重复确认",
+            ImportStatus.DONE: "该文件已经导入完成，无需重复确认",
+            ImportStatus.CHECKING: "该文件还在校验中，校验通过后才能确认",
+            ImportStatus.EXPIRED: "该文件等待确认超时，已删除，请重新上传",
+            ImportStatus.CANCELLED: "该文件已放弃，请重新上传",
+        }
+        messages.error(request, reasons.get(job.status, "该文件未通过校验，不能确认；请改正后重新上传"))
     return redirect("imports:job", job.pk)
+
+
+@login_required
+@require_POST
+def job_discard(request, pk):
+    job = _own_job(request, pk)
+    if services.discard(job):
+        messages.success(request, f"已放弃“{job.original_name}”，上传的文件已删除")
+    else:
+        messages.error(request, "该文件正在处理或已处理完，不能放弃")
+    return redirect("imports:start")
 
 
 @login_required
 def template(request, kind):
     if kind not in ImportKind.values:
         raise Http404("没有这种模板")
-    importer = services.KINDS[kind](request.user)
-    headers = list(importer.field_labels().values())
-    return xlsx_response(f"导入模板-{ImportKind(kind).label}", headers, [importer.example])
+    label = ImportKind(kind).label
+    response = HttpResponse(
+        template_bytes(services.KINDS[kind], label),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(True, f"导入模板-{label}.xlsx")
+    return response

@@ -7,17 +7,22 @@ a person confirms a page.
 """
 
 import datetime
+import logging
 import uuid
 import zipfile
+import zlib
 from io import BytesIO
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from activities.models import Activity, ActivityKind, GuestGroup, Speaker, SpeakerRole
+from core import tasks
+from core.locks import AlreadyRunning, is_running, job_lock
 from core.text import normalise
 from orgs.models import Institution, PartyOrg
 from pairings import services as pairing_services
@@ -27,7 +32,11 @@ from people.models import Person
 from . import services
 from .extract import PageError, extract_page
 from .extract.decode import MAX_PAGE_BYTES
-from .models import Article, PageImport, PageImportStatus, Status
+from .models import Article, PageImport, PageImportStatus, PageUpload, PageUploadStatus, Status
+
+logger = logging.getLogger(__name__)
+LOCK = "page-upload"
+STAGE_TIMEOUT = 1800
 
 MAX_ENTRIES = 500
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
@@ -63,9 +72,11 @@ def read_upload(name: str, data: bytes) -> list[tuple[str, bytes | None, str]]:
 def _read_zip(data: bytes) -> list[tuple[str, bytes | None, str]]:
     try:
         archive = zipfile.ZipFile(BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, ValueError, OSError):
         raise ValidationError("压缩包已损坏或不是 zip 文件。") from None
     entries = [e for e in archive.infolist() if not e.is_dir()]
+    if not entries:
+        raise ValidationError("压缩包里没有文件：请把要导入的网页（.html、.txt）放进压缩包后重新上传。")
     if len(entries) > MAX_ENTRIES:
         raise ValidationError(f"压缩包里有 {len(entries)} 个文件，一次最多 {MAX_ENTRIES} 个。")
     if sum(e.file_size for e in entries) > MAX_TOTAL_BYTES:
@@ -78,8 +89,10 @@ def _read_zip(data: bytes) -> list[tuple[str, bytes | None, str]]:
             continue
         try:
             pages.append((entry.filename, _read_entry(archive, entry), ""))
-        except (zipfile.BadZipFile, OSError, RuntimeError, ValueError) as error:
+        except ValueError as error:  # ours, in Chinese
             pages.append((entry.filename, None, f"无法解压：{error}"))
+        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError, zlib.error):
+            pages.append((entry.filename, None, "无法解压：文件在压缩包中已损坏（校验失败），请重新打包后上传"))
     return pages
 
 
@@ -105,9 +118,65 @@ def _read_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def stage(user, org: PartyOrg, name: str, data: bytes) -> str:
+def accept_upload(user, org: PartyOrg, name: str, data: bytes) -> PageUpload:
+    """Keep the upload and queue its reading (a zip of large pages takes a worker seconds to minutes)."""
+    upload = PageUpload(org=org, batch=uuid.uuid4().hex, original_name=name[:200], created_by=user)
+    upload.file.save("pages.bin", ContentFile(data), save=False)
+    upload.save()
+    tasks.enqueue("news.importer.run_stage", upload.pk, timeout=STAGE_TIMEOUT, group="page-imports")
+    return upload
+
+
+def run_stage(upload_id: int) -> None:
+    """Task: read every page of an upload into its batch of PageImport rows."""
+    try:
+        with job_lock(LOCK, upload_id):
+            claimed = PageUpload.objects.filter(pk=upload_id, status=PageUploadStatus.PROCESSING).update(
+                attempts=F("attempts") + 1
+            )
+            if claimed:
+                _stage_upload(PageUpload.objects.select_related("org", "created_by").get(pk=upload_id))
+    except AlreadyRunning:
+        logger.info("page upload %s is being read by another worker", upload_id)
+
+
+def _stage_upload(upload: PageUpload) -> None:
+    try:
+        with upload.file.open("rb") as handle:
+            data = handle.read()
+        stage(upload.created_by, upload.org, upload.original_name, data, batch=upload.batch)
+        upload.status = PageUploadStatus.DONE
+    except ValidationError as error:
+        upload.status, upload.error = PageUploadStatus.FAILED, "；".join(error.messages)[:300]
+    except Exception:
+        logger.exception("page upload %s failed", upload.pk)
+        upload.status, upload.error = PageUploadStatus.FAILED, "读取时出错，没有导入任何网页，请检查文件后重新上传"
+    if upload.file:
+        upload.file.delete(save=False)
+    upload.save()
+
+
+def recover_interrupted_batches() -> int:
+    """Periodic: an upload still being read whose lock nobody holds lost its worker: read it again, or give up
+    after two tries."""
+    recovered = 0
+    for upload in PageUpload.objects.filter(status=PageUploadStatus.PROCESSING, attempts__gt=0):
+        if is_running(LOCK, upload.pk):
+            continue
+        if upload.attempts >= 2:
+            upload.status, upload.error = PageUploadStatus.FAILED, "读取该文件的服务进程两次意外中断，没有导入任何网页"
+            if upload.file:
+                upload.file.delete(save=False)
+            upload.save()
+        else:
+            tasks.enqueue("news.importer.run_stage", upload.pk, timeout=STAGE_TIMEOUT, group="page-imports")
+        recovered += 1
+    return recovered
+
+
+def stage(user, org: PartyOrg, name: str, data: bytes, batch: str | None = None) -> str:
     """Extract every page of the upload into PageImport rows (one transaction); returns the batch id."""
-    batch = uuid.uuid4().hex
+    batch = batch or uuid.uuid4().hex
     rows = []
     for file_name, content, reason in read_upload(name, data):
         row = PageImport(org=org, batch=batch, file_name=file_name[:200], created_by=user)

@@ -226,3 +226,35 @@ class PageImport(models.Model):
     def save(self, *args, **kwargs):
         self.org_path = self.org.path
         super().save(*args, **kwargs)
+
+
+class PageUploadStatus(models.TextChoices):
+    PROCESSING = "processing", "读取中"
+    DONE = "done", "已读取"
+    FAILED = "failed", "读取失败"
+
+
+class PageUpload(models.Model):
+    """One uploaded page or zip of pages, read by a background worker into the batch's PageImport rows."""
+
+    org = models.ForeignKey("orgs.PartyOrg", verbose_name="单位", on_delete=models.CASCADE, related_name="+")
+    org_path = PathField(editable=False)
+    batch = models.CharField(max_length=32, unique=True)
+    original_name = models.CharField("文件", max_length=200)
+    file = models.FileField(upload_to="page-uploads/%Y/%m/", blank=True)
+    status = models.CharField(max_length=10, choices=PageUploadStatus.choices, default=PageUploadStatus.PROCESSING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    access_roles = {"view": Role.UNIT_ADMIN, "change": Role.UNIT_ADMIN}
+
+    class Meta:
+        verbose_name = "网页上传"
+        verbose_name_plural = "网页上传"
+
+    def save(self, *args, **kwargs):
+        self.org_path = self.org.path
+        super().save(*args, **kwargs)

@@ -19,6 +19,8 @@ DEFAULTS: dict[str, object] = {
     "term_reminder_months": [6, 3, 1],
     "dashboard_refresh_minutes": 60,
     "dual_leader_target": 0.5,
+    "session_idle_minutes": 30,
+    "import_upload_hours": 24,
 }
 
 LABELS = {
@@ -35,6 +37,8 @@ LABELS = {
     "term_reminder_months": "换届提醒：届满前几个月（逗号分隔）",
     "dashboard_refresh_minutes": "数据看板最长多少分钟重新计算一次",
     "dual_leader_target": "双带头人比例目标（0–1；全国无统一标准，由行业设定）",
+    "session_idle_minutes": "登录后多少分钟无操作自动退出",
+    "import_upload_hours": "上传待确认的导入文件保留多少小时（过期自动删除）",
 }
 
 

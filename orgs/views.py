@@ -124,7 +124,7 @@ def org_list(request):
             "成立日期",
             "本届任期开始",
         ]
-        return xlsx_response("党组织", headers, rows)
+        return xlsx_response(request, "党组织", headers, rows)
     columns = (
         "id",
         "path",
@@ -312,7 +312,7 @@ def warnings_list(request):
             (w.org.name, w.get_code_display(), w.message, w.computed_at.date())
             for w in qs.order_by("org_path", "id").iterator(2000)
         )
-        return xlsx_response("规则提示", ["党组织", "类别", "说明", "计算时间"], rows)
+        return xlsx_response(request, "规则提示", ["党组织", "类别", "说明", "计算时间"], rows)
     columns = ("id", "org_path", "org_id", "org__name", "code", "message", "institution_id")
     if counted := count_response(request, qs, ("org_path", "id")):
         return counted
@@ -367,7 +367,7 @@ def institution_list(request):
             "管理党组织",
             "从业人员数",
         ]
-        return xlsx_response("单位", headers, rows)
+        return xlsx_response(request, "单位", headers, rows)
     columns = ("id", "org_path", "name", "kind", "ownership", "grade", "region_code", "managing_org__name")
     ordering = ("name_norm", "id") if request.GET.get("sort") == "name" else ("org_path", "id")
     if counted := count_response(request, qs, ordering):

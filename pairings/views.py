@@ -75,7 +75,7 @@ def pairing_list(request):
             for p in qs.select_related("category", "lead_org").order_by(*ORDERING).iterator(1000)
         )  # fmt: skip
         headers = ["名称", "类别", "形式", "牵头党组织", "状态", "签约", "授牌", "开始", "期满", "最近联合活动"]
-        return xlsx_response("共建关系", headers, rows)
+        return xlsx_response(request, "共建关系", headers, rows)
     if counted := count_response(request, qs, ORDERING):
         return counted
     page = keyset_page(

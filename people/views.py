@@ -104,7 +104,7 @@ def person_list(request):
             )
             for p in qs.order_by("org_path", "id").iterator(2000)
         )
-        return xlsx_response("人员", EXPORT_HEADERS, rows)
+        return xlsx_response(request, "人员", EXPORT_HEADERS, rows)
     sort = request.GET.get("sort")
     ordering = list_ordering(sort, request.GET.get("q", ""))
     if counted := count_response(request, qs, ordering):

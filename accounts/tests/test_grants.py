@@ -26,8 +26,16 @@ class GrantTest(CastTestCase):
         self.assertEqual(user.grants.get().org, self.branch_a2)
         self.assertEqual(user.person, self.person_a1)
         self.client.logout()
-        self.assertTrue(self.client.login(username="newsec", password="a-long-password-1"))
-        self.assertEqual(self.client.get(reverse("orgs:detail", args=[self.branch_a2.pk])).status_code, 200)
+        self.client.post(reverse("accounts:login"), {"username": "newsec", "password": "a-long-password-1"})
+        # the initial password set by the admin is changed before anything else
+        self.assertRedirects(
+            self.client.get(reverse("orgs:detail", args=[self.branch_a2.pk])), reverse("accounts:password")
+        )
+        self.client.post(
+            reverse("accounts:password"),
+            {"old_password": "a-long-password-1", "new_password1": "Xin-mima-2025", "new_password2": "Xin-mima-2025"},
+        )
+        self.assertFalse(user.account_state.__class__.objects.get(user=user).must_change_password)
         self.assertEqual(self.client.get(reverse("orgs:detail", args=[self.branch_a1.pk])).status_code, 404)
 
     def test_no_higher_role_and_no_organisation_outside_scope(self):

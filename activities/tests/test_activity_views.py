@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.models import RoleGrant
 from activities.models import Activity, Attendance, AttendanceStatus, Speaker
-from core.testing import make_person
+from core.testing import make_person, sign_in
 from people.models import Position
 
 from .base import ActivityTestCase
@@ -154,7 +154,7 @@ class ActivityAccessTest(ActivityTestCase):
         activity = self.record(self.branch_a1, co_orgs=[self.branch_a2])
         secretary2 = get_user_model().objects.create_user("secretary2", password="x-password-1")
         RoleGrant(user=secretary2, org=self.branch_a2, role=20).save()
-        self.client.force_login(secretary2)
+        sign_in(self.client, secretary2)
         a1_row = Attendance.objects.get(activity=activity, person=self.person_a1)
         a2_row = Attendance.objects.get(activity=activity, person=other)
         response = self.client.post(

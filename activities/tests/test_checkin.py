@@ -85,8 +85,8 @@ class CheckInTest(ActivityTestCase):
         self.assertFalse(Attendance.objects.filter(person=stranger).exists())
 
     def test_checkin_closes_hours_after_the_activity(self):
-        self.login("member")
         with time_machine.travel(NOW + datetime.timedelta(hours=5), tick=False):
+            self.login("member")  # signed in just now: a session idle for 5 hours would have ended
             response = self.client.post(self.url, {"t": make_token(self.activity.pk)})
         self.assertContains(response, "签到已结束", status_code=400)
 

@@ -1,14 +1,12 @@
 """The activity record: list, create and edit, the record page, photos."""
 
 import datetime
-from mimetypes import guess_type
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.access import (
@@ -21,6 +19,7 @@ from core.access import (
     recheck_in_scope,
 )
 from core.export import xlsx_response
+from core.files import file_response
 from core.paging import count_response, keyset_page
 from news.forms import writable_columns
 from orgs.models import PartyOrg
@@ -67,11 +66,11 @@ def activity_list(request):
     qs = filtered_organisers(request)
     if request.GET.get("export") == "xlsx":
         rows = (
-            (timezone.localtime(o.starts_at).strftime("%Y-%m-%d %H:%M"), o.kind.name, o.activity.title,
+            (o.starts_at, o.kind.name, o.activity.title,
              o.org.name, "主办" if o.is_lead else "联合主办", o.activity.place)
             for o in qs.select_related("kind", "activity", "org").order_by(*ORDERING).iterator(2000)
         )  # fmt: skip
-        return xlsx_response("活动", ["时间", "类型", "主题", "组织", "角色", "地点"], rows)
+        return xlsx_response(request, "活动", ["时间", "类型", "主题", "组织", "角色", "地点"], rows)
     if counted := count_response(request, qs, ORDERING):
         return counted
     page = keyset_page(
@@ -204,9 +203,7 @@ def photo_file(request, pk, photo_pk):
     photo = activity.photos.filter(pk=photo_pk).first()
     if photo is None:
         raise Http404("照片不存在")
-    response = FileResponse(photo.image.open("rb"), content_type=guess_type(photo.image.name)[0] or "image/jpeg")
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return file_response(photo.image, "private, max-age=3600")
 
 
 @login_required

@@ -11,7 +11,7 @@ from accounts.models import RoleGrant
 from alliances.models import Alliance, AllianceMember, Referral, ReferralStatus
 from core.access import Role
 from core.models import AuditEntry
-from core.testing import CastTestCase
+from core.testing import CastTestCase, sign_in
 from orgs.models import Institution
 
 NOW = datetime.datetime(2024, 7, 1, 9, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
@@ -88,6 +88,7 @@ class AllianceTest(CastTestCase):
         self.move(down, "accepted")
         self.move(down, "arrived")
         with time_machine.travel(NOW + datetime.timedelta(hours=3), tick=False):
+            self.login("outsider")  # back after three hours: the idle session has ended
             listing = self.client.get(reverse("alliances:referrals"))
         self.assertContains(listing, "超过2小时未接收")
         self.assertContains(listing, "待随访")
@@ -112,7 +113,7 @@ class AllianceTest(CastTestCase):
             name="外市医院", kind="hospital", region_code="440100", managing_org=self.partner_org
         )
         RoleGrant(user=stranger, org=self.partner_org, role=Role.UNIT_ADMIN).save()
-        self.client.force_login(stranger)
+        sign_in(self.client, stranger)
         self.assertEqual(self.client.get(url).status_code, 404)
         self.assertNotContains(self.client.get(reverse("alliances:referrals")), "张三")
         self.assertTrue(other.pk)
@@ -122,7 +123,7 @@ class AllianceTest(CastTestCase):
         referral = Referral.objects.get()
         clerk = get_user_model().objects.create_user("b_clerk", password="x-password-1")
         RoleGrant(user=clerk, org=self.org_b, role=Role.SECRETARY).save()
-        self.client.force_login(clerk)
+        sign_in(self.client, clerk)
         self.assertEqual(self.client.get(reverse("alliances:referral", args=[referral.pk])).status_code, 200)
         self.assertEqual(self.client.post(reverse("alliances:referral-reveal", args=[referral.pk])).status_code, 403)
         self.login("unit_admin")
@@ -131,7 +132,7 @@ class AllianceTest(CastTestCase):
         self.assertTrue(AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS, object_pk=str(referral.pk)).exists())
         export = self.client.get(reverse("alliances:referrals") + "?export=xlsx")
         rows = list(load_workbook(io.BytesIO(b"".join(export.streaming_content))).active.iter_rows(values_only=True))
-        self.assertEqual((rows[1][0], rows[1][4], rows[1][5]), (NOW.replace(tzinfo=None), "张三", "4420**********0017"))
+        self.assertEqual((rows[2][0], rows[2][4], rows[2][5]), (NOW.replace(tzinfo=None), "张三", "4420**********0017"))
 
     def test_the_alliance_page_counts_referrals(self):
         self.refer("outsider", self.hospital_b, self.hospital_a)

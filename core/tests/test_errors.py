@@ -1,14 +1,14 @@
 from django.test import Client
 from django.urls import reverse
 
-from core.testing import CastTestCase
+from core.testing import CastTestCase, sign_in
 from people.models import Person
 
 
 class ForgedRequestTest(CastTestCase):
     def test_a_post_without_csrf_token_is_refused_in_chinese_and_writes_nothing(self):
         client = Client(enforce_csrf_checks=True)
-        client.force_login(self.users["unit_admin"])
+        sign_in(client, self.users["unit_admin"])
         response = client.post(reverse("people:deactivate", args=[self.person_a1.pk]))
         self.assertEqual(response.status_code, 403)
         self.assertContains(response, "CSRF 校验失败", status_code=403)

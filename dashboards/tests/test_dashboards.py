@@ -38,6 +38,7 @@ class DashboardTest(ActivityTestCase):
         again = self.client.get(url, {"org": self.org_a.pk, "year": year}).context["data"]
         self.assertEqual(again["dual_leaders"]["dual"], 1)  # within the interval: the stored figures
         with time_machine.travel(timezone.now() + datetime.timedelta(minutes=61)):
+            self.login("unit_admin")  # an hour later the idle session has ended
             stale = self.client.get(url, {"org": self.org_a.pk, "year": year}).context["data"]
         self.assertEqual(stale["dual_leaders"]["dual"], 0)
         self.assertEqual(DashboardSnapshot.objects.filter(org=self.org_a).count(), 1)

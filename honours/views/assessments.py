@@ -145,7 +145,9 @@ def scheme_results(request, pk):
     if request.GET.get("export") == "xlsx":
         rows = ((a.org.name, a.get_status_display(), a.self_score, a.review_score, a.satisfaction, a.final_score, a.stars)
                 for a in qs.select_related("org").order_by("-stars", "org_path").iterator(1000))  # fmt: skip
-        return xlsx_response(scheme.name, ["党组织", "状态", "自评分", "审核分", "满意度", "最终得分", "星级"], rows)
+        return xlsx_response(
+            request, scheme.name, ["党组织", "状态", "自评分", "审核分", "满意度", "最终得分", "星级"], rows
+        )
     distribution = Counter(dict(qs.exclude(stars=0).values("stars").annotate(n=Count("id")).values_list("stars", "n")))
     if stars.isdigit():
         qs = qs.filter(stars=int(stars))

@@ -38,7 +38,7 @@ def honour_list(request):
             (h.year, h.kind.name, h.recipient_name, h.issuer, h.get_level_display(), h.awarded_on)
             for h in qs.select_related("kind", "person", "org").order_by(*ORDERING).iterator(1000)
         )
-        return xlsx_response("荣誉", ["年度", "类别", "获得者", "授予单位", "级别", "授予日期"], rows)
+        return xlsx_response(request, "荣誉", ["年度", "类别", "获得者", "授予单位", "级别", "授予日期"], rows)
     if counted := count_response(request, qs, ORDERING):
         return counted
     page = keyset_page(
@@ -100,7 +100,10 @@ def golden_list(request):
             for p in qs.select_related("home_org").order_by(*GOLDEN_ORDERING).iterator(1000)
         )  # fmt: skip
         return xlsx_response(
-            f"{year}年光荣在党50年", ["姓名", "党组织", "入党日期", "转正日期", "党龄（7月1日）", "纪念章"], rows
+            request,
+            f"{year}年光荣在党50年",
+            ["姓名", "党组织", "入党日期", "转正日期", "党龄（7月1日）", "纪念章"],
+            rows,
         )
     if counted := count_response(request, qs, GOLDEN_ORDERING):
         return counted

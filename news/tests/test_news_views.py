@@ -153,6 +153,18 @@ class PublicSiteTest(NewsTestCase):
         self.assertIn(article.title, feed.content.decode())
         self.assertNotIn("草稿文章", feed.content.decode())
 
+    def test_the_feed_declares_summaries_as_plain_text(self):
+        from xml.etree import ElementTree
+
+        article = self.published()
+        Article.objects.filter(pk=article.pk).update(summary="<img src=x onerror=alert(1)> 摘要")
+        self.client.logout()
+        feed = self.client.get(reverse("news:site-feed", args=[self.org_a.pk])).content
+        summary = ElementTree.fromstring(feed).find(
+            "{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary"
+        )
+        self.assertEqual((summary.get("type"), summary.text), ("text", "<img src=x onerror=alert(1)> 摘要"))
+
     def test_views_count_once_per_visitor_per_day_and_not_for_bots(self):
         article = self.published()
         hit = reverse("news:site-hit", args=[article.pk])
@@ -248,7 +260,11 @@ class PageImportTest(NewsTestCase):
         self.assertEqual(errors["ok.txt"], "")
         self.assertEqual((Article.objects.count(), Activity.objects.count()), (0, 0))
         response = self.upload("broken.zip", b"PK\x03\x04garbage")
-        self.assertContains(response, "压缩包已损坏")
+        self.assertContains(self.client.get(response["Location"]), "压缩包已损坏")
+        empty = io.BytesIO()
+        zipfile.ZipFile(empty, "w").close()
+        response = self.upload("empty.zip", empty.getvalue())
+        self.assertContains(self.client.get(response["Location"]), "压缩包里没有文件")
         self.assertEqual(self.upload("x.txt", b"a", username="secretary").status_code, 403)
 
     def test_a_page_naming_two_sides_of_a_pairing_is_linked_to_it(self):

@@ -44,7 +44,9 @@ def article_list(request):
              a.shown_views)
             for a in qs.select_related("org", "column").order_by(*ORDERING).iterator(1000)
         )  # fmt: skip
-        return xlsx_response("党建动态", ["标题", "单位", "栏目", "状态", "发布时间", "来源", "作者", "浏览"], rows)
+        return xlsx_response(
+            request, "党建动态", ["标题", "单位", "栏目", "状态", "发布时间", "来源", "作者", "浏览"], rows
+        )
     if counted := count_response(request, qs, ORDERING):
         return counted
     page = keyset_page(

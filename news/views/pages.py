@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,7 +15,7 @@ from core.access import Role, get_changeable_or_404, highest_role
 from .. import importer
 from ..extract.dates import parse_published
 from ..forms import ConfirmForm, UploadForm
-from ..models import Column, PageImport, PageImportStatus
+from ..models import Column, PageImport, PageImportStatus, PageUpload, PageUploadStatus
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -29,12 +30,10 @@ def upload(request):
         if upload_file.size > MAX_UPLOAD_BYTES:
             form.add_error("file", f"文件过大（{upload_file.size / 1024 / 1024:.1f} MB），一次最多上传 50 MB。")
         else:
-            try:
-                batch = importer.stage(request.user, form.cleaned_data["org"], upload_file.name, upload_file.read())
-            except ValidationError as error:
-                form.add_error("file", error)
-            else:
-                return redirect("news:import-batch", batch)
+            upload_row = importer.accept_upload(
+                request.user, form.cleaned_data["org"], upload_file.name, upload_file.read()
+            )  # read by a worker
+            return redirect("news:import-batch", upload_row.batch)
     recent = (
         PageImport.objects.visible_to(request.user)
         .order_by("-id")
@@ -45,10 +44,18 @@ def upload(request):
 
 @login_required
 def batch(request, batch):
+    upload_row = PageUpload.objects.visible_to(request.user, "change").filter(batch=batch).first()
     items = list(PageImport.objects.visible_to(request.user, "change").filter(batch=batch).order_by("id"))
-    if not items:
-        raise PermissionDenied("没有这一批导入，或您无权查看")
-    return render(request, "news/import_batch.html", {"items": items, "batch": batch})
+    if upload_row is None and not items:
+        raise Http404("没有这一批导入，或不在您的管理范围内")
+    context = {"items": items, "batch": batch, "upload": upload_row}
+    processing = upload_row is not None and upload_row.status == PageUploadStatus.PROCESSING
+    if request.htmx:
+        response = render(request, "news/_import_progress.html", context)
+        if not processing:
+            response["HX-Refresh"] = "true"
+        return response
+    return render(request, "news/import_batch.html", context)
 
 
 @login_required

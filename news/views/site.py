@@ -7,12 +7,10 @@ beacon the page sends after loading, so caching does not hide views and crawlers
 counted; one visitor counts once per article per day.
 """
 
-from mimetypes import guess_type
-
 import segno
 from django.core.cache import cache
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import feedgenerator
@@ -21,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.access import get_visible_or_404, subtree_q
+from core.files import file_response
 from core.paging import keyset_page
 from orgs.models import PartyOrg
 
@@ -113,6 +112,18 @@ def _render_article(request, org_pk: int, pk: int) -> str:
     return response.content.decode()
 
 
+class PlainTextAtomFeed(feedgenerator.Atom1Feed):
+    """Atom with the summary declared as what it is, plain text: as "html" (Django's default) a reader would render
+    markup typed into a summary."""
+
+    def add_item_elements(self, handler, item):
+        description, item["description"] = item["description"], None
+        super().add_item_elements(handler, item)
+        item["description"] = description
+        if description:
+            handler.addQuickElement("summary", description, {"type": "text"})
+
+
 def site_feed(request, org_pk, column_pk=None):
     unit = _unit(org_pk)
     articles = _published(unit).select_related("column")
@@ -121,7 +132,7 @@ def site_feed(request, org_pk, column_pk=None):
     if column_pk:
         column = get_object_or_404(Column, pk=column_pk, org=unit)
         articles, title = articles.filter(column=column), f"{unit.name} · {column.name}"
-    feed = feedgenerator.Atom1Feed(title=title, link=link, description=title, language="zh-hans")
+    feed = PlainTextAtomFeed(title=title, link=link, description=title, language="zh-hans")
     for article in articles.order_by(*PUBLIC_ORDERING)[:30]:
         url = request.build_absolute_uri(reverse("news:site-article", args=[org_pk, article.pk]))
         feed.add_item(title=article.title, link=url, description=article.summary, pubdate=article.published_at,
@@ -148,9 +159,7 @@ def photo_file(request, pk):
     else:
         get_visible_or_404(request.user, Article.objects, pk=photo.article_id)
         cache_control = "private, max-age=600"
-    response = FileResponse(photo.image.open("rb"), content_type=guess_type(photo.image.name)[0] or "image/jpeg")
-    response["Cache-Control"] = cache_control
-    return response
+    return file_response(photo.image, cache_control)
 
 
 @csrf_exempt

@@ -8,6 +8,7 @@ from accounts.models import RoleGrant
 from activities.models import Activity, ActivityKind, Outcome
 from activities.tests.base import ActivityTestCase
 from core.access import Role
+from core.testing import sign_in
 from orgs.models import OrgKind, PartyOrg
 from pairings.models import Commitment, Pairing, PairingCategory, PairingMember, Status
 
@@ -100,7 +101,7 @@ class PairingTest(ActivityTestCase):
         self.assertIsNone(member.accepted_at)
         admin = self.users["partner"].__class__.objects.create_user("town_admin", password="x-password-1")
         RoleGrant(user=admin, org=self.partner_org, role=Role.UNIT_ADMIN).save()
-        self.client.force_login(admin)
+        sign_in(self.client, admin)
         self.client.post(reverse("pairings:member-accept", args=[pairing.pk, member.pk]))
         pairing.refresh_from_db()
         self.assertEqual(pairing.status, Status.ACTIVE)

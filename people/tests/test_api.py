@@ -81,3 +81,12 @@ class ApiTest(CastTestCase):
         for path in ("institutions", "memberships", "positions"):
             row = self.get(f"/api/v1/{path}/").json()["results"][0]
             self.assertEqual(row, self.get(f"/api/v1/{path}/{row['id']}/").json())
+
+    def test_a_malformed_page_size_or_cursor_is_a_400_not_page_one(self):
+        for params in ({"page_size": "abc"}, {"page_size": "0"}, {"page_size": "5000"}, {"cursor": "garbage!!"},
+                       {"cursor": "WzFd"}):  # fmt: skip
+            with self.subTest(params=params):
+                response = self.get("/api/v1/people/", **params)
+                self.assertEqual(response.status_code, 400)
+        first = self.get("/api/v1/people/", page_size="1").json()
+        self.assertEqual(self.get(first["next"]).status_code, 200)

@@ -61,7 +61,17 @@ class Command(BaseCommand):
                 honours_demo.load_demo_honours()
                 coverage_demo.load_demo_coverage()
             self.stdout.write(self.style.SUCCESS("已载入演示表彰、星级评定和两个覆盖摸排"))
+        self._bind_demo_authenticators()
         self._print_logins()
+
+    def _bind_demo_authenticators(self):
+        """Administrators sign in with a one-time code as well: the demo's come with an authenticator already bound."""
+        from accounts.security import bind_authenticator, needs_second_factor
+        from core.access import user_with_access_facts
+
+        for user in get_user_model().objects.filter(is_active=True):
+            if needs_second_factor(user_with_access_facts("u.id = %s", user.pk)):
+                bind_authenticator(user)
 
     def _load(self):
         orgs: dict[str, PartyOrg] = {}
@@ -196,6 +206,10 @@ class Command(BaseCommand):
         from core.access import Role
 
         self.stdout.write(f"\n演示账号（密码均为 {D.DEMO_PASSWORD}）：")
+        self.stdout.write(
+            "  管理员账号（admin 及单位、行业管理员）登录后还要输入验证器上的6位验证码：演示时运行\n"
+            "  .venv/bin/python manage.py demo_otp_code 用户名  查看当前验证码（或把它打印的密钥添加到手机验证器 App）"
+        )
         self.stdout.write(f"  {'admin':<12} 系统管理员（超级用户，可进入 /admin/）")
         for username, full_name, role, _org, _person in D.DEMO_USERS:
             self.stdout.write(f"  {username:<12} {Role(role).label:<12} {full_name}")

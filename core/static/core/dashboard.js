@@ -5,6 +5,12 @@
   var data = JSON.parse(source.textContent);
   var dark = document.body.classList.contains("screen");
   var charts = [];
+  // Labels come from records users type (organisation names): tooltips build HTML, so every value is escaped.
+  var esc = echarts.format.encodeHTML;
+  function itemTip(p) { return esc(p.name) + "：" + esc(String(p.value)); }
+  function axisTip(ps) {
+    return esc(ps[0].axisValue) + ps.map(function (p) { return "<br>" + p.marker + esc(p.seriesName) + "：" + esc(String(p.value)); }).join("");
+  }
 
   function chart(id, option, links) {
     var box = document.getElementById(id);
@@ -21,7 +27,7 @@
 
   function bars(id, rows) {
     chart(id, {
-      tooltip: {}, grid: {left: 40, right: 10, top: 20, bottom: 40},
+      tooltip: {formatter: itemTip}, grid: {left: 40, right: 10, top: 20, bottom: 40},
       xAxis: {type: "category", data: rows.map(function (r) { return r.label; }), axisLabel: {interval: 0, rotate: rows.length > 5 ? 30 : 0}},
       yAxis: {type: "value"}, series: [{type: "bar", data: rows.map(function (r) { return r.value; }), itemStyle: {color: "#b71c1c"}}]
     }, rows.map(function (r) { return r.link; }));
@@ -31,11 +37,11 @@
   bars("chart-ages", data.ages);
   bars("chart-honours", data.honours);
   chart("chart-education", {
-    tooltip: {trigger: "item"},
+    tooltip: {trigger: "item", formatter: itemTip},
     series: [{type: "pie", radius: ["35%", "65%"], data: data.education.map(function (r) { return {name: r.label, value: r.value}; })}]
   }, data.education.map(function (r) { return r.link; }));
   chart("chart-activities", {
-    tooltip: {trigger: "axis"}, legend: {bottom: 0, type: "scroll"}, grid: {left: 40, right: 10, top: 20, bottom: 60},
+    tooltip: {trigger: "axis", formatter: axisTip}, legend: {bottom: 0, type: "scroll"}, grid: {left: 40, right: 10, top: 20, bottom: 60},
     xAxis: {type: "category", data: data.activities.months}, yAxis: {type: "value"},
     series: data.activities.series.map(function (s) { return {name: s.name, type: "bar", stack: "all", data: s.data}; })
   }, data.activities.series.map(function (s) { return s.link; }));

@@ -3,6 +3,8 @@
   var box = document.getElementById("network");
   if (!box || !window.echarts) return;
   var chart = echarts.init(box);
+  // Names come from records users type: every value that reaches the tooltip's HTML is escaped.
+  var esc = echarts.format.encodeHTML;
   fetch(box.dataset.src, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (data) {
     var categories = data.categories.map(function (name) { return {name: name}; });
     var index = {};
@@ -10,7 +12,7 @@
     var nodeCategory = {};
     data.links.forEach(function (l) { nodeCategory[l.source] = index[l.category]; nodeCategory[l.target] = nodeCategory[l.target] ?? index[l.category]; });
     chart.setOption({
-      tooltip: {formatter: function (p) { return p.dataType === "edge" ? p.data.category + (p.data.pending ? "（待确认）" : "") : p.data.name + "：" + p.data.value + " 条"; }},
+      tooltip: {formatter: function (p) { return p.dataType === "edge" ? esc(p.data.category) + (p.data.pending ? "（待确认）" : "") : esc(p.data.name) + "：" + esc(String(p.data.value)) + " 条"; }},
       legend: [{data: data.categories, bottom: 0}],
       series: [{
         type: "graph", layout: "force", roam: true, draggable: true, categories: categories,
@@ -20,7 +22,7 @@
         links: data.links.map(function (l) { return {source: l.source, target: l.target, category: l.category, pending: l.pending, pairing: l.pairing, lineStyle: {type: l.pending ? "dashed" : "solid"}}; })
       }]
     });
-    chart.on("click", function (p) { if (p.dataType === "edge" && p.data.pairing) location.href = "/pairings/" + p.data.pairing + "/"; });
+    chart.on("click", function (p) { if (p.dataType === "edge" && p.data.pairing) location.href = "/pairings/" + encodeURIComponent(p.data.pairing) + "/"; });
     box.dataset.rendered = String(data.nodes.length);
     var note = document.getElementById("network-note");
     note.textContent += "（关系图生成于 " + data.computed_at + "）";

@@ -4,9 +4,9 @@ import json
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 
+from core.locks import job_lock, remove_lock_file
 from imports import services
 from imports.models import ImportJob, ImportKind, ImportStatus
 
@@ -34,11 +34,14 @@ class Command(BaseCommand):
             self._report(plan.errors, plan.error_count)
             self.stdout.write(f"校验通过：{rows} 行，将新增 {plan.creates}，更新 {plan.updates}")
             return
-        # apply_job validates the whole file itself and writes nothing unless every row is valid.
-        job = ImportJob(user=account, kind=kind, original_name=path.name, status=ImportStatus.READY)
-        job.file.save(f"{kind}.bin", ContentFile(content), save=False)
-        job.save()
-        services.apply_job(job)
+        # apply_job validates the whole file itself and writes nothing unless every row is valid. The job is
+        # locked while it runs: killed, it is found and marked failed by the periodic upkeep (maintain_jobs).
+        job = services.accept_upload(account, kind, path.name, content, source="cli")
+        with job_lock(services.LOCK, job.pk):
+            ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, attempts=1)
+            job.refresh_from_db()
+            services.apply_job(job)
+        remove_lock_file(services.LOCK, job.pk)
         if job.status != ImportStatus.DONE:
             self._report(job.errors, job.error_count)
             raise CommandError("导入失败，未写入任何数据")

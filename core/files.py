@@ -1,0 +1,21 @@
+"""Serving stored files through the access gate."""
+
+import logging
+from mimetypes import guess_type
+
+from django.http import FileResponse, Http404
+
+logger = logging.getLogger(__name__)
+
+
+def file_response(field_file, cache_control: str, default_type: str = "image/jpeg") -> FileResponse:
+    """The stored file, or a 404 that says it is missing (a database restored without its media, a disk lost)
+    instead of a server error."""
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError):
+        logger.error("stored file missing: %s", field_file.name)
+        raise Http404("文件不存在：存储中找不到该文件（可能尚未从备份中恢复），请联系系统管理员") from None
+    response = FileResponse(handle, content_type=guess_type(field_file.name)[0] or default_type)
+    response["Cache-Control"] = cache_control
+    return response
