@@ -174,10 +174,13 @@ class SignInStateMiddleware:
                 return JsonResponse({"detail": "请先在网页上完成二次验证"}, status=403)
             if not request.path.startswith(reverse("accounts:otp")):
                 return redirect(f"{reverse('accounts:otp')}?next={request.get_full_path()}")
+            request.sign_in_pending = True  # the page shows no menu that would only lead back here
             return None
-        if session.get(PASSWORD_CHANGE_SESSION_KEY) and not request.path.startswith(reverse("accounts:password")):
-            messages.info(request, "请先修改管理员为您设置的初始密码")
-            return redirect("accounts:password")
+        if session.get(PASSWORD_CHANGE_SESSION_KEY):
+            if not request.path.startswith(reverse("accounts:password")):
+                messages.info(request, "请先修改管理员为您设置的初始密码")
+                return redirect("accounts:password")
+            request.sign_in_pending = True
         return None
 
 

@@ -3,9 +3,11 @@ the compliance of the organisers."""
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.access import Role, role_at
 from orgs.models import OrgKind, PartyOrg
 from people.models import Membership, Position
 
@@ -133,3 +135,11 @@ def local_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.dat
         datetime.datetime.combine(start, datetime.time.min, tz),
         datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tz),
     )
+
+
+def require_record_keeper(user, activity) -> None:
+    """Writing a meeting up (a news draft from it) is for the secretaries of the organisers, not for every member
+    who may see the meeting."""
+    paths = [activity.org_path, *ActivityOrganiser.objects.filter(activity=activity).values_list("org_path", flat=True)]
+    if not any(role_at(user, path) >= Role.SECRETARY for path in paths):
+        raise PermissionDenied("只有组织方的支部书记及以上角色可以据此撰写新闻稿")

@@ -73,3 +73,20 @@ def remove_lock_file(kind: str, pk: int) -> None:
     if connection.vendor != "postgresql":
         with suppress(FileNotFoundError):
             os.unlink(_lock_file(kind, pk))
+
+
+@contextmanager
+def held_elsewhere(kind: str, pk: int):
+    """Tests: the job's lock held as another process would hold it. A PostgreSQL session may take its own advisory
+    lock again, so the lock is taken on a second connection."""
+    if connection.vendor != "postgresql":
+        with job_lock(kind, pk):  # a second open file description: flock conflicts even within one process
+            yield
+        return
+    import psycopg
+
+    conf = connection.settings_dict
+    with psycopg.connect(host=conf["HOST"] or "127.0.0.1", port=conf["PORT"] or 5432, user=conf["USER"],
+                         password=conf.get("PASSWORD") or None, dbname=conf["NAME"], autocommit=True) as other:  # fmt: skip
+        other.execute("SELECT pg_advisory_lock(%s, %s)", [_pg_key(kind), pk])
+        yield

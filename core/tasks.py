@@ -7,6 +7,7 @@ worker dies mid-way is found by `recover_interrupted_work` (its heartbeat stops)
 idempotent and writes in one transaction, so a killed run left nothing behind.
 """
 
+import io
 import logging
 
 from django.core.management import call_command
@@ -25,9 +26,12 @@ def enqueue(func: str, *args, timeout: int | None = None, group: str | None = No
     return async_task(func, *args, q_options=options)
 
 
-def run_command(name: str, *args) -> None:
-    """A periodic job: the management command an operator would otherwise run from cron."""
-    call_command(name, *args, verbosity=0)
+def run_command(name: str, *args) -> str:
+    """A periodic job: the management command an operator would otherwise run from cron. Its report is the task's
+    result (django-q keeps it), not the worker's console."""
+    out = io.StringIO()
+    call_command(name, *args, verbosity=0, stdout=out)
+    return out.getvalue().strip()
 
 
 # name -> (function, args, schedule type, minutes between runs). What README's cron list used to ask for.

@@ -253,6 +253,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "党建共建平台 registry API. Token auth: `Authorization: Token <key>`.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the schema is for API users
 }
 
 # Daily encrypted backups (core.backup) go here when set; the newest BACKUP_KEEP are kept.

@@ -116,6 +116,7 @@ def job_discard(request, pk):
 def template(request, kind):
     if kind not in ImportKind.values:
         raise Http404("没有这种模板")
+    _require_role(request.user, kind)
     label = ImportKind(kind).label
     response = HttpResponse(
         template_bytes(services.KINDS[kind], label),

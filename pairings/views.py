@@ -306,6 +306,8 @@ def list_item_form(request, pk, kind, item_pk=None):
 def project_form(request, pk, project_pk=None):
     """A project matches a need to a resource; the lead side or either side concerned writes it."""
     pairing = get_visible_or_404(request.user, Pairing.objects, pk=pk)
+    if not (can(request.user, pairing, "change") or acting_sides(request.user, pairing)):
+        raise PermissionDenied("只有牵头方或共建单位的管理员可以立项")
     project = pairing.projects.filter(pk=project_pk).first() if project_pk else None
     if project_pk and project is None:
         raise PermissionDenied("项目不存在")

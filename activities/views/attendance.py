@@ -102,7 +102,7 @@ def save_marks(request, activity: Activity, rows: list[Attendance], lead_rights:
 def signin_sheet(request, pk):
     """A printable sign-in sheet with a signature column (browser print → A4)."""
     activity = get_visible_or_404(request.user, Activity.objects.select_related("kind", "lead_org", "host"), pk=pk)
-    require(request.user, activity, "view")
+    require(request.user, activity, "view")  # a member on the roll may read it
     rows = (
         activity.attendance.filter(expected=True).select_related("person").order_by("org_path", "person__name_pinyin")
     )

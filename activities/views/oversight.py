@@ -237,7 +237,7 @@ def org_ledger(request, pk, year):
 @login_required
 def meeting_record(request, pk):
     activity = get_visible_or_404(request.user, Activity.objects.select_related("kind", "lead_org"), pk=pk)
-    require(request.user, activity, "view")
+    require(request.user, activity, "view")  # a member on the roll may read it
     entry = ledger.attach_attendance([activity])[0]
     day = timezone.localtime(activity.starts_at).strftime("%Y%m%d")
     return file_response(ledger.meeting_record_docx(entry), f"会议记录-{day}-{activity.title[:30]}.docx", DOCX)

@@ -146,6 +146,8 @@ def honour_lookup(request):
 
 @login_required
 def person_lookup(request):
+    if highest_role(request.user) < Role.SECRETARY:  # the picker of forms for secretaries and above
+        raise PermissionDenied("您的角色无权查找人员")
     found = Person.objects.visible_to(request.user).filter(is_active=True).search(request.GET.get("q", ""))
     found = found.select_related("home_org")[:20]
     return render(

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from core.locks import job_lock
+from core.locks import held_elsewhere
 from core.testing import CastTestCase
 from core.validators import id_check_digit
 from imports import services
@@ -101,7 +101,7 @@ class ConfirmTwiceTest(ImportCase):
     def test_a_job_locked_by_a_running_worker_is_not_run_twice(self):
         job = self.upload(xlsx([row()]))
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.QUEUED)
-        with job_lock(services.LOCK, job.pk):
+        with held_elsewhere(services.LOCK, job.pk):
             services.run_apply(job.pk)  # another worker holds it
         job.refresh_from_db()
         self.assertEqual(job.status, ImportStatus.QUEUED)
@@ -279,7 +279,7 @@ class UploadLifecycleTest(ImportCase):
     def test_a_running_job_is_left_alone(self):
         job = self.upload(xlsx([row()]))
         ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, attempts=1)
-        with job_lock(services.LOCK, job.pk):
+        with held_elsewhere(services.LOCK, job.pk):
             self.assertEqual(services.maintain_jobs()["retried"], 0)
         job.refresh_from_db()
         self.assertEqual(job.status, ImportStatus.RUNNING)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from activities.images import PhotoError, process_photo
 from activities.models import Activity
+from activities.services import require_record_keeper
 from core.access import (
     Role,
     get_changeable_or_404,
@@ -134,6 +135,7 @@ def photo_add(request, pk):
 @require_POST
 def draft_from_activity(request, activity_pk):
     activity = get_visible_or_404(request.user, Activity.objects.select_related("kind", "pairing"), pk=activity_pk)
+    require_record_keeper(request.user, activity)  # a member on the roll sees the meeting, but does not write it up
     column = writable_columns(request.user).filter(pk=request.POST.get("column") or 0).first()
     if column is None:
         messages.error(request, "请选择一个您可以发稿的栏目。")
@@ -145,9 +147,11 @@ def draft_from_activity(request, activity_pk):
 
 @login_required
 def column_list(request):
+    if highest_role(request.user) < Role.UNIT_ADMIN:
+        raise PermissionDenied("只有单位管理员及以上角色可以管理栏目")
     columns = Column.objects.visible_to(request.user).select_related("org").order_by("org_path", "sort_order")[:500]
     return render(request, "news/column_list.html", {
-        "columns": columns, "can_create": highest_role(request.user) >= Role.UNIT_ADMIN,
+        "columns": columns, "can_create": True,
     })  # fmt: skip
 
 
