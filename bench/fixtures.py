@@ -99,10 +99,20 @@ def build_ledger_branch(committee, inst, builder):
 
 
 def session_for(user) -> str:
+    """A signed-in session as the sign-in pages leave it: the second factor passed for administrators, the idle
+    clock started."""
+    import time
+
+    from accounts.security import LAST_SEEN_SESSION_KEY, OTP_SESSION_KEY, bind_authenticator, needs_second_factor
+    from core.access import user_with_access_facts
+
     session = SessionStore()
     session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
+    session["_auth_user_backend"] = "accounts.backends.GrantsModelBackend"
     session["_auth_user_hash"] = user.get_session_auth_hash()
+    session[LAST_SEEN_SESSION_KEY] = int(time.time())
+    if needs_second_factor(user_with_access_facts("u.id = %s", user.pk)):
+        session[OTP_SESSION_KEY] = bind_authenticator(user).persistent_id
     session.create()
     return session.session_key
 

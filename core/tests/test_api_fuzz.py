@@ -2,6 +2,8 @@
 with a token. No answer is a server error, and every answer matches the schema it documents."""
 
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 
@@ -11,6 +13,13 @@ EXAMPLES = 15  # per operation and mode: bounded, derandomized, so CI takes seco
 
 
 class ApiFuzzTest(CastTestCase):
+    def setUp(self):
+        # The requests go through Django's WSGI handler in this thread and transaction; like the test client, keep
+        # it from closing the test's database connection at the start and end of each request.
+        for signal in (request_started, request_finished):
+            signal.disconnect(close_old_connections)
+            self.addCleanup(signal.connect, close_old_connections)
+
     def test_no_server_error_and_no_schema_violation(self):
         import schemathesis
         from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
