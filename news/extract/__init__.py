@@ -8,6 +8,7 @@ author, editor, column, event_dates, event_type, institutions, people, body, plu
 import datetime as dt
 import re
 
+from .bylines import byline_line, leading_credit, trailing_credit
 from .dates import event_dates, parse_published
 from .decode import PageError, decode_page
 from .entities import event_type, longest_forms, people_in, settle_names, units_and_parties
@@ -22,11 +23,15 @@ from .lines import (
     is_dateline,
     is_decoration,
     is_end_marker,
+    is_foreign,
+    is_furniture,
     is_image_placeholder,
     is_meta_line,
     is_spam,
     matching_form,
     meta_fields,
+    split_run_on_lines,
+    unlabelled_crumbs,
 )
 
 __all__ = ["PageError", "extract_page"]
@@ -58,7 +63,7 @@ def extract_page(data: bytes | str) -> dict:
         raw_lines, title_hints, published_hint, images = page.lines, page.title_hints, page.published_hint, page.images
     else:
         raw_lines = text.splitlines()
-    lines = [Line(c) for c in (clean_line(r) for r in raw_lines) if c]
+    lines = [Line(c) for c in split_run_on_lines([c for c in (clean_line(r) for r in raw_lines) if c])]
     lines = [line for line in lines if not is_spam(line.match)]
     result = _analyse(lines, title_hints, published_hint, images)
     result["encoding"] = encoding
@@ -68,13 +73,16 @@ def extract_page(data: bytes | str) -> dict:
 
 def _analyse(lines: list[Line], title_hints: list[str], published_hint: str, images: dict) -> dict:
     anchor = _published_line(lines)
-    title_index = _title_index(lines, anchor, title_hints)
-    title = lines[title_index].text if title_index is not None else (title_hints[0] if title_hints else "")
+    title_index, title = _find_title(lines, anchor, title_hints)
     body_start = _body_start(lines, anchor, title_index)
     body_end = _body_end(lines, body_start)
     meta = _meta(lines, title_index, body_start, body_end)
-    paragraphs, captions = _body(lines[body_start:body_end], title, images)
-    published = parse_published(meta.get("published", "")) or parse_published(published_hint)
+    paragraphs, captions, credits = _body(lines[body_start:body_end], title, images)
+    published = (
+        parse_published(meta.get("published", ""))
+        or (parse_published(lines[anchor].text) if anchor is not None else None)
+        or parse_published(published_hint)
+    )
     published_day = published.date() if isinstance(published, dt.datetime) else published
     matching_paragraphs = [matching_form(p) for p in paragraphs]
     institutions, parties = _units(title, paragraphs)
@@ -82,11 +90,11 @@ def _analyse(lines: list[Line], title_hints: list[str], published_hint: str, ima
         "title": title,
         "published_at": published.isoformat() if published else None,
         "views": _views(meta.get("views")),
-        "source": _value(meta.get("source")) or _value(meta.get("owner")),
-        "author": _value(meta.get("author")),
+        "source": _value(meta.get("source")) or _value(meta.get("owner")) or _joined(credits["sources"]),
+        "author": _with_credits(_value(meta.get("author")), credits["authors"]),
         "editor": _value(meta.get("editor")),
         "column": _column(lines, title_index, body_start),
-        "event_dates": [d.isoformat() for d in event_dates(matching_paragraphs, published_day)],
+        "event_dates": event_dates(matching_paragraphs, published_day, _year_in_text(title, matching_paragraphs)),
         "event_type": event_type(matching_form(title), matching_paragraphs[0] if matching_paragraphs else ""),
         "institutions": institutions,
         "people": _people([title] + paragraphs),
@@ -97,25 +105,85 @@ def _analyse(lines: list[Line], title_hints: list[str], published_hint: str, ima
     }
 
 
+_TODAY = re.compile(r"今天|今日|星期|周[一二三四五六日]")
+
+
 def _published_line(lines: list[Line]) -> int | None:
+    """The metadata line with the publish time: a labelled one, else a short line that is only a date and labels
+    ('2014-03-12 阅读量:857', '06.07.2018 18:46') near the top; never a masthead's 'today'."""
     limit = max(10, int(len(lines) * 0.6))
     for i, line in enumerate(lines[:limit]):
         if is_meta_line(line.match) and parse_published(meta_fields(line.text, line.match).get("published", "")):
             return i
+    for i, line in enumerate(lines[: min(limit, 30)]):
+        m = line.match
+        if (is_meta_line(m) or is_dateline(m)) and not _TODAY.search(m) and not is_furniture(m) and parse_published(m):
+            return i
     return None
 
 
-def _title_index(lines: list[Line], anchor: int | None, hints: list[str]) -> int | None:
+_TITLE_LABEL = re.compile(r"^(?:名称|标题|题目)\s*[:：]\s*")
+_CLAUSES = re.compile(r"[，,；;。！!？?]")
+
+
+def _find_title(lines: list[Line], anchor: int | None, hints: list[str]) -> tuple[int | None, str]:
+    """(line index, title): the HTML's own title where the page shows it; a '名称:' label (government portals);
+    the headline above the publish line; the last crumb of a breadcrumb that ends in a headline; the line the
+    page repeats; else the first line that reads like a headline."""
     hinted = _hinted_title(lines, hints)
     if hinted is not None and (anchor is None or hinted < anchor):
-        return hinted
+        return hinted, _with_subtitle(lines, hinted)
+    labelled = _labelled_title(lines)
+    if labelled is not None:
+        return labelled
     if anchor is not None:
         for i in range(anchor - 1, max(-1, anchor - 5), -1):
-            if _could_be_title(lines[i]):
-                return i
+            if _could_be_title(lines, i):
+                return _headline_at(lines, i)
     if hinted is not None:
-        return hinted
-    return _repeated_or_first_title(lines)
+        return hinted, lines[hinted].text
+    crumb = _crumb_headline(lines)
+    if crumb is not None:
+        return crumb
+    index = _repeated_or_first_title(lines)
+    return (index, _with_subtitle(lines, index)) if index is not None else (None, hints[0] if hints else "")
+
+
+def _headline_at(lines: list[Line], i: int) -> tuple[int, str]:
+    """A '——subtitle' line belongs to the headline above it."""
+    if lines[i].match.startswith(("——", "—")) and i > 0 and _could_be_title(lines, i - 1):
+        return i, f"{lines[i - 1].text} {lines[i].text}"
+    return i, _with_subtitle(lines, i)
+
+
+def _with_subtitle(lines: list[Line], i: int) -> str:
+    nxt = lines[i + 1] if i + 1 < len(lines) else None
+    if nxt is not None and nxt.match.startswith(("——", "—")) and len(nxt.match) < 80 and "。" not in nxt.match:
+        return f"{lines[i].text} {nxt.text}"
+    return lines[i].text
+
+
+def _labelled_title(lines: list[Line]) -> tuple[int, str] | None:
+    for i, line in enumerate(lines[:40]):
+        label = _TITLE_LABEL.match(line.match)
+        if label and len(line.match) > label.end() + 4:
+            return i, _with_subtitle(lines, i)[label.end() :].strip()
+    return None
+
+
+def _crumb_headline(lines: list[Line]) -> tuple[int, str] | None:
+    """'当前位置: 首页 >> 党建 >> 某院开展主题党日': a breadcrumb whose last crumb is the headline itself."""
+    for i, line in enumerate(lines[:15]):
+        last = breadcrumb_column(line.text, line.match)
+        if last is None:
+            crumbs = unlabelled_crumbs(line.text, line.match)
+            last = crumbs[-1] if crumbs else None
+        if last and len(matching_form(last)) >= 10 and not _CLAUSES.search(matching_form(last)[:-1]):
+            for j in range(i + 1, min(len(lines), i + 6)):
+                if lines[j].match == matching_form(last):
+                    return j, lines[j].text
+            return i, last
+    return None
 
 
 def _hinted_title(lines: list[Line], hints: list[str]) -> int | None:
@@ -126,29 +194,53 @@ def _hinted_title(lines: list[Line], hints: list[str]) -> int | None:
     return None
 
 
-def _could_be_title(line: Line) -> bool:
+def _could_be_title(lines: list[Line], i: int) -> bool:
+    line = lines[i]
     m = line.match
+    nxt = lines[i + 1].match if i + 1 < len(lines) else ""
     return (
         5 <= len(m) <= 120
         and not is_meta_line(m)
+        and not is_dateline(m)
         and image_name(line.text) is None
         and breadcrumb_column(line.text, m) is None
+        and unlabelled_crumbs(line.text, m) is None
         and not is_decoration(m)
-        and not m.endswith("。")
+        and not is_furniture(m)
+        and not is_foreign(m)
+        and not is_foreign(nxt)  # a site's name above its English name: the masthead
+        and not byline_line(line.text, m)[1]
+        and not m.endswith(("。", "：", ":"))
+        and "。" not in m
     )
 
 
 def _repeated_or_first_title(lines: list[Line]) -> int | None:
     seen = {}
     for i, line in enumerate(lines[:80]):
-        if _could_be_title(line) and len(line.match) >= 8:
+        if _could_be_title(lines, i) and len(line.match) >= 8:
             if line.match in seen:
                 return seen[line.match]
             seen[line.match] = i
     for i, line in enumerate(lines[:40]):
-        if _could_be_title(line) and len(line.match) >= 8 and not has_sentence(line.match):
+        if _is_paragraph(line.match):
+            return None  # the text starts before any headline: the excerpt has none
+        if _could_be_title(lines, i) and len(line.match) >= 8 and len(_CLAUSES.findall(line.match)) <= 1:
             return i
     return None
+
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!代)")
+
+
+def _year_in_text(title: str, paragraphs: list[str]) -> int | None:
+    """Without a publish date, the year the page itself names, when it names only one."""
+    years = {int(y) for text in [matching_form(title), *paragraphs] for y in _YEAR.findall(text)}
+    return years.pop() if len(years) == 1 else None
+
+
+def _is_paragraph(matching: str) -> bool:
+    return len(matching) >= 40 and len(_CLAUSES.findall(matching)) >= 2
 
 
 def _body_start(lines: list[Line], anchor: int | None, title_index: int | None) -> int:
@@ -159,10 +251,13 @@ def _body_start(lines: list[Line], anchor: int | None, title_index: int | None) 
 
 
 def _body_end(lines: list[Line], start: int) -> int:
-    bullets = 0
+    """Where the text ends: at the first end marker ('上一篇', '分享到', '原标题') after the text has begun (share
+    buttons and print links also stand above it), or before a run of bullet links."""
+    bullets, begun = 0, False
     for i in range(start, len(lines)):
         match = lines[i].match
-        if is_end_marker(match):
+        begun = begun or _is_paragraph(match)
+        if begun and is_end_marker(match):
             return i
         bullets = bullets + 1 if is_bullet(match) else 0
         if bullets >= 3:
@@ -174,20 +269,28 @@ def _meta(lines: list[Line], title_index: int | None, body_start: int, body_end:
     first = max(0, (title_index or 0) - 3)
     region = lines[first:body_start] + lines[body_end : body_end + 40]
     fields: dict[str, str] = {}
-    for line in region:
-        if is_meta_line(line.match):
+    head = set(range(first, body_start))
+    for index, line in zip([*range(first, body_start), *range(body_end, body_end + 40)], region):
+        if is_meta_line(line.match) or (index in head and is_dateline(line.match)):
             for key, value in meta_fields(line.text, line.match).items():
                 if value and key not in fields:
                     fields[key] = value
                 elif key not in fields:
                     fields[key] = ""
+            if "views" not in fields and index in head and (count := _VIEWS_BEFORE_LABEL.search(line.match)):
+                fields["views"] = count.group(1)
     return fields
 
 
-def _body(lines: list[Line], title: str, images: dict) -> tuple[list[str], list[dict]]:
-    """Paragraphs without furniture or repeats, and the images with the caption line that follows each."""
+_VIEWS_BEFORE_LABEL = re.compile(r"(\d[\d,.]*\s*[万萬]?)\s*次?\s*(?:阅读|浏览|点击)")
+
+
+def _body(lines: list[Line], title: str, images: dict) -> tuple[list[str], list[dict], dict]:
+    """Paragraphs without furniture or repeats, the images with the caption line that follows each, and the
+    credits written into the text (bylines, dispatch lines, bracketed credits)."""
     title_match = matching_form(title)
     paragraphs, captions, seen = [], [], set()
+    credits: dict[str, list[str]] = {"sources": [], "authors": []}
     last_image = None
     for line in lines:
         name = image_name(line.text)
@@ -213,13 +316,44 @@ def _body(lines: list[Line], title: str, images: dict) -> tuple[list[str], list[
         if is_caption:
             last_image["caption"] = line.text
         last_image = None
+        if is_furniture(m):
+            continue
+        if not paragraphs and not is_caption and _credit(credits, byline_line(line.text, m)):
+            continue  # '封面新闻记者宁芝', '姚远平' above the text
         if not paragraphs and not is_caption and _is_banner(m):
             continue  # a banner or slogan above the first paragraph
         if m in seen:
             continue
         seen.add(m)
-        paragraphs.append(line.text)
-    return paragraphs, captions
+        text = line.text
+        if not any(len(p) >= 30 for p in paragraphs):  # the first real paragraph (not '活动现场。')
+            sources, authors, taken = leading_credit(text, m)
+            if _credit(credits, (sources, authors)):
+                text = text[taken:].strip() if len(text) == len(m) else m[taken:].strip()
+        paragraphs.append(text)
+    while paragraphs and _credit(credits, byline_line(paragraphs[-1], matching_form(paragraphs[-1]))):
+        paragraphs.pop()  # '离退休办公室 张伟' under the text
+    if paragraphs:
+        _credit(credits, trailing_credit(paragraphs[-1], matching_form(paragraphs[-1])))
+    return paragraphs, captions, credits
+
+
+def _credit(credits: dict, found: tuple[list[str], list[str]]) -> bool:
+    sources, authors = found
+    for key, values in (("sources", sources), ("authors", authors)):
+        credits[key].extend(v for v in values if v not in credits[key])
+    return bool(sources or authors)
+
+
+def _with_credits(written: str | None, names: list[str]) -> str | None:
+    """The author field as the page writes it, with credited names found elsewhere added."""
+    extra = [n for n in dict.fromkeys(names) if not written or n not in written]
+    return "、".join([written, *extra] if written else extra) or None
+
+
+def _joined(values: list[str]) -> str | None:
+    values = list(dict.fromkeys(v for v in values if v))
+    return "、".join(values) if values else None
 
 
 def _is_banner(matching: str) -> bool:

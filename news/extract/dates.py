@@ -34,9 +34,15 @@ _CN_MONTH_DAY = re.compile(r"([一二三四五六七八九十]{1,3})月([一二�
 MAX_RANGE_DAYS = 31
 
 
+_DAY_FIRST = re.compile(
+    r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+)
+
+
 def parse_published(text: str) -> dt.datetime | dt.date | None:
-    """'2023-07-06 07:51' -> datetime, '2024-05-25' -> date, '2023年7月6日' -> date; None if none."""
-    match = _FULL_DATE.search(text or "")
+    """'2023-07-06 07:51' -> datetime, '2024-05-25' -> date, '2023年7月6日' -> date, '06.07.2018 18:46' (day first,
+    as European-style CMS templates print it) -> datetime; None if none."""
+    match = _FULL_DATE.search(text or "") or _DAY_FIRST.search(text or "")
     if not match:
         return None
     try:
@@ -48,14 +54,53 @@ def parse_published(text: str) -> dt.datetime | dt.date | None:
         return None
 
 
-def event_dates(paragraphs: list[str], published: dt.date | None) -> list[dt.date]:
-    """The first date in the body that could be the event's (not after publication), expanded over a range."""
-    for paragraph in paragraphs:
-        for match in _EVENT_DATE.finditer(_arabic_month_days(paragraph)):
-            dates = _resolve(match, published)
+_DISPATCH_AFTER = re.compile(r"\s*(?:讯|电|消息)")
+_VAGUE = re.compile(r"^[^，,。]{0,30}?(?:近日|日前|近期|前不久|不久前)")
+_YESTERDAY = re.compile(r"^[^，,。]{0,30}?(?:昨日|昨天)")
+UNKNOWN_YEAR = "????"
+
+
+def event_dates(paragraphs: list[str], published: dt.date | None, year_in_text: int | None = None) -> list[str]:
+    """The event's dates, as ISO strings: the first date in the body that could be the event's (not after
+    publication, not a dispatch line's '7月1日讯'), expanded over a range. Without a publish date the year is the
+    one the page names, if it names one; else the date is written '????-MM-DD' (the year is never guessed).
+    '昨日' is the day before publication; '近日'/'日前' before any date give no date."""
+    reference = published or _assumed(year_in_text)
+    for index, paragraph in enumerate(paragraphs):
+        text = _arabic_month_days(paragraph)
+        if index == 0 and published and _YESTERDAY.match(text) and not _EVENT_DATE.search(text[:30]):
+            return [(published - dt.timedelta(days=1)).isoformat()]
+        for match in _EVENT_DATE.finditer(text):
+            if _DISPATCH_AFTER.match(text, match.end()):
+                continue
+            dates = _resolve(match, reference)
             if dates:
-                return dates
+                dates = sorted(set(dates) | _other_events(paragraphs[index + 1 :], reference))
+                return [d.isoformat() for d in dates]
+            if reference is None and not match["y"] and not match["iy"]:
+                return [f"{UNKNOWN_YEAR}-{int(match['m']):02d}-{int(match['d']):02d}"]
+        if index == 0 and _VAGUE.match(text):
+            return []
     return []
+
+
+_LEADING_DATE = 12  # a paragraph that opens with a date reports an event of its own ('3月15日,…举行签约')
+
+
+def _other_events(paragraphs: list[str], reference: dt.date | None) -> set[dt.date]:
+    """A page reporting several events opens a paragraph with each one's date."""
+    found: set[dt.date] = set()
+    for paragraph in paragraphs:
+        text = _arabic_month_days(paragraph)
+        match = _EVENT_DATE.search(text[: _LEADING_DATE + 16])
+        if match and match.start() <= _LEADING_DATE and not _DISPATCH_AFTER.match(text, match.end()):
+            found.update(_resolve(match, reference))
+    return found
+
+
+def _assumed(year: int | None) -> dt.date | None:
+    """A stand-in publish date at the end of the year the page names (dates resolve into that year)."""
+    return dt.date(year, 12, 31) if year else None
 
 
 def _resolve(match, published: dt.date | None) -> list[dt.date]:

@@ -272,8 +272,19 @@ def _name_before(part: str, end: int) -> str | None:
     return None
 
 
+def valid_name(name: str) -> bool:
+    """A person's name: a surname and one or two more characters that names use (three after a double surname)."""
+    return _valid_name(name)
+
+
 def _valid_name(name: str) -> bool:
-    if not _is_cjk(name) or name in NOT_NAMES or name[:2] in NOT_NAMES or any(c in NON_NAME_CHARS for c in name[1:]):
+    if (
+        len(name) < 2
+        or not _is_cjk(name)
+        or name in NOT_NAMES
+        or name[:2] in NOT_NAMES
+        or any(c in NON_NAME_CHARS for c in name[1:])
+    ):
         return False
     if name[:2] in COMPOUND_SURNAMES:
         return len(name) >= 3
