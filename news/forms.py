@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from activities.models import ActivityKind
 from core.access import Role, paths_above_grants, scope_q
+from core.text import to_simplified
 from core.widgets import use_lookup_when_large
 from honours.models import Honour
 from orgs.forms import OrgChoiceField, org_lookup, scoped_orgs
@@ -112,8 +113,17 @@ class ConfirmForm(forms.Form):
     editor = forms.CharField(label="编辑", max_length=80, required=False)
     body = forms.CharField(label="正文（每段一行）", widget=forms.Textarea(attrs={"rows": 14}))
     publish = forms.BooleanField(label="确认后直接发布", required=False)
+    simplified = forms.BooleanField(
+        label="标题和正文转为简体字", required=False, help_text="原网页的文字保留在本条导入记录中"
+    )
     create_activity = forms.BooleanField(label="同时建立活动记录", required=False)
     event_date = forms.DateField(label="活动日期", required=False, widget=DATE)
+    more_dates = forms.MultipleChoiceField(
+        label="页面还报道了这些日期的活动",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="勾选的每个日期另建一条活动记录（同一活动持续多天时不必勾选）",
+    )
     pairing = forms.ModelChoiceField(
         queryset=Pairing.objects.none(),
         label="报道的共建关系",
@@ -128,6 +138,14 @@ class ConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["column"].queryset = Column.objects.filter(org=item.org, is_active=True).select_related("org")
         self.fields["pairing"].queryset = Pairing.objects.filter(pk__in=[p.pk for p in pairings])
+        dated = [d for d in item.extracted.get("event_dates", []) if not d.startswith("?")]
+        if len(dated) > 1:
+            self.fields["more_dates"].choices = [(d, d) for d in dated[1:]]
+        else:
+            del self.fields["more_dates"]
+        text = item.extracted.get("title", "") + item.extracted.get("body", "")
+        if to_simplified(text) == text:
+            del self.fields["simplified"]  # nothing to convert
 
     def clean(self):
         data = super().clean()

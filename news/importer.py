@@ -23,7 +23,7 @@ from django.utils import timezone
 from activities.models import Activity, ActivityKind, GuestGroup, Speaker, SpeakerRole
 from core import tasks
 from core.locks import AlreadyRunning, is_running, job_lock
-from core.text import normalise
+from core.text import normalise, to_simplified
 from orgs.models import Institution, PartyOrg
 from pairings import services as pairing_services
 from pairings.models import Pairing, PairingMember
@@ -217,6 +217,22 @@ def proposals(item: PageImport) -> dict:
     }
 
 
+def earlier_imports(user, item: PageImport) -> list[tuple[Article, bool]]:
+    """Articles already holding this story (same headline, in either script, from this site or reposted on
+    another): (article, whether the user may open it in the platform; else it is linked on its public site)."""
+    from .models import story_key
+
+    key = story_key(item.extracted.get("title", ""))
+    if not key:
+        return []
+    found = []
+    for article in Article.objects.filter(title_key=key).select_related("org")[:10]:
+        mine = Article.objects.visible_to(user).filter(pk=article.pk).exists()
+        if mine or article.status == Status.PUBLISHED:
+            found.append((article, mine))
+    return found
+
+
 def reported_pairings(unit_ids: set[int], org_ids: set[int]) -> list:
     """Pairings at least two of whose sides the page names (by unit or by party organisation)."""
     if len(unit_ids) + len(org_ids) < 2:
@@ -233,6 +249,11 @@ def confirm(user, item: PageImport, cleaned: dict) -> Article:
         if item.status != PageImportStatus.PENDING:
             raise ValidationError("这一页已经处理过了。")
         data = item.extracted
+        if cleaned.get("simplified"):  # the page's own text stays in item.extracted
+            cleaned = {
+                **cleaned,
+                **{k: to_simplified(cleaned[k] or "") for k in ("title", "body", "source", "author", "editor")},
+            }
         article = Article(
             org=item.org,
             column=cleaned["column"],
@@ -249,6 +270,8 @@ def confirm(user, item: PageImport, cleaned: dict) -> Article:
         )
         if cleaned.get("create_activity"):
             article.activity = _activity_from_page(user, item, cleaned, data)
+            for day in cleaned.get("more_dates") or []:  # a page reporting several events: one record each
+                _activity_from_page(user, item, {**cleaned, "event_date": datetime.date.fromisoformat(day)}, data)
         services.save_article(article)
         if cleaned.get("publish"):
             services.move(user, article.pk, Status.PUBLISHED)

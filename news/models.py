@@ -52,11 +52,25 @@ class ArticleQuerySet(ScopedQuerySet):
         return self.filter(status=Status.PUBLISHED)
 
 
+def story_key(title: str) -> str:
+    """The same headline whatever its script, spacing, punctuation or column tag ('【党建】')."""
+    import hashlib
+    import re
+
+    from core.text import normalise
+
+    text = re.sub(r"^[【\[][^】\]]{1,12}[】\]]", "", normalise(title or ""))
+    text = re.sub(r"[\W_]+", "", text)
+    return hashlib.sha1(text.encode()).hexdigest()[:16] if text else ""
+
+
 class Article(models.Model):
     org = models.ForeignKey("orgs.PartyOrg", verbose_name="单位", on_delete=models.PROTECT, related_name="articles")
     org_path = PathField(editable=False)
     column = models.ForeignKey(Column, verbose_name="栏目", on_delete=models.PROTECT, related_name="articles")
     title = models.CharField("标题", max_length=200)
+    # The title without script, spacing or punctuation differences: finds the same story imported twice.
+    title_key = models.CharField(max_length=16, editable=False, blank=True, db_index=True)
     summary = models.CharField("摘要", max_length=300, blank=True)
     body_html = models.TextField(
         "正文", blank=True, help_text="保存前按白名单清理：不保留脚本、框架、事件属性和 javascript: 链接"
@@ -126,6 +140,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.org_path = self.org.path
+        self.title_key = story_key(self.title)
         super().save(*args, **kwargs)
 
     @property

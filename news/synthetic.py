@@ -11,7 +11,7 @@ from activities.models import Activity
 from core.bulk import insert_rows, reserve_ids
 from orgs.models import OrgKind, PartyOrg
 
-from .models import Article, Column, DocumentKind, SearchDocument, Status
+from .models import Article, Column, DocumentKind, SearchDocument, Status, story_key
 from .search import document_tokens
 
 SCALES = {"small": 2_000, "province": 100_000, "national": 1_000_000}
@@ -82,7 +82,7 @@ def _article_text(rng, unit_name: str, published: datetime.datetime) -> tuple[st
 
 
 def _row(pk, org_id, path, column_id, title, html, text, published, now, rng) -> dict:
-    return {"id": pk, "org_id": org_id, "org_path": path, "column_id": column_id, "title": title,
+    return {"id": pk, "org_id": org_id, "org_path": path, "column_id": column_id, "title": title, "title_key": story_key(title),
             "summary": text[:120], "body_html": html, "body_text": text, "source": "党办", "author": "", "editor": "",
             "published_at": published, "status": Status.PUBLISHED, "return_reason": "", "activity_id": None,
             "pairing_id": None, "views": rng.randrange(2000), "imported_views": 0, "original_file": "",

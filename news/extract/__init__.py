@@ -11,7 +11,15 @@ import re
 from .bylines import byline_line, leading_credit, trailing_credit
 from .dates import event_dates, parse_published
 from .decode import PageError, decode_page
-from .entities import event_type, longest_forms, people_in, settle_names, units_and_parties
+from .entities import (
+    event_type,
+    longest_forms,
+    named_people,
+    people_in,
+    resolve_short_forms,
+    settle_names,
+    units_and_parties,
+)
 from .html import html_to_lines
 from .lines import (
     breadcrumb_column,
@@ -44,9 +52,9 @@ _CAPTION_MAX = 80
 class Line:
     __slots__ = ("text", "match")
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, match: str | None = None):
         self.text = text
-        self.match = matching_form(text)
+        self.match = matching_form(text) if match is None else match
 
 
 def extract_page(data: bytes | str) -> dict:
@@ -63,7 +71,7 @@ def extract_page(data: bytes | str) -> dict:
         raw_lines, title_hints, published_hint, images = page.lines, page.title_hints, page.published_hint, page.images
     else:
         raw_lines = text.splitlines()
-    lines = [Line(c) for c in split_run_on_lines([c for c in (clean_line(r) for r in raw_lines) if c])]
+    lines = [Line(t, m) for t, m in split_run_on_lines([c for c in (clean_line(r) for r in raw_lines) if c])]
     lines = [line for line in lines if not is_spam(line.match)]
     result = _analyse(lines, title_hints, published_hint, images)
     result["encoding"] = encoding
@@ -85,7 +93,7 @@ def _analyse(lines: list[Line], title_hints: list[str], published_hint: str, ima
     )
     published_day = published.date() if isinstance(published, dt.datetime) else published
     matching_paragraphs = [matching_form(p) for p in paragraphs]
-    institutions, parties = _units(title, paragraphs)
+    institutions, parties = _units(title, paragraphs, _headlines(lines, title_index, body_start, body_end), lines)
     return {
         "title": title,
         "published_at": published.isoformat() if published else None,
@@ -382,19 +390,54 @@ def _value(text: str | None) -> str | None:
 
 
 def _views(text: str | None) -> int | None:
-    match = re.search(r"\d+", (text or "").replace(",", ""))
-    return int(match.group(0)) if match else None
+    """'1108', '1,234', '1.4萬' (14000), '10万+' (100000); None when the counter is empty or '-'."""
+    match = re.search(r"(\d+(?:\.\d+)?)\s*([万萬千kKwW]?)", (text or "").replace(",", "").replace("，", ""))
+    if not match:
+        return None
+    factor = {"万": 10000, "萬": 10000, "w": 10000, "W": 10000, "千": 1000, "k": 1000, "K": 1000}.get(match.group(2), 1)
+    return round(float(match.group(1)) * factor)
 
 
-def _units(title: str, paragraphs: list[str]) -> tuple[list[str], list[str]]:
+_ORIGINAL_TITLE = re.compile(r"^原(?:文)?标题\s*[:：]\s*")
+
+
+def _headlines(lines: list[Line], title_index: int | None, body_start: int, body_end: int) -> list[str]:
+    """Lines that head the text without being paragraphs: a second headline under the title ('仪征医院与湖州康复医院
+    开展支部结对共建'), and a repost's '原标题:' line."""
+    found = []
+    first = (title_index + 1) if title_index is not None else body_start
+    for index in range(first, min(body_end, first + 12)):
+        line = lines[index]
+        if _is_paragraph(line.match):
+            break
+        if _could_be_title(lines, index) and not is_meta_line(line.match):
+            found.append(line.text)
+    for line in lines[body_end : body_end + 10]:
+        if label := _ORIGINAL_TITLE.match(line.match):
+            found.append(line.text[label.end() :] if len(line.text) == len(line.match) else line.match[label.end() :])
+    return found
+
+
+def _units(title: str, paragraphs: list[str], headlines: list[str], lines: list[Line]) -> tuple[list[str], list[str]]:
     units, parties = [], []
-    for text in [title] + paragraphs:
+    for text in [title, *headlines, *paragraphs]:
         match = matching_form(text)
         source = text if len(text) == len(match) else match
         unit_spans, party_spans = units_and_parties(match)
         units.extend((source[a:b], sure) for a, b, sure in unit_spans)
         parties.extend((source[a:b], sure) for a, b, sure in party_spans)
-    return settle_names(units, title), settle_names(parties, title)
+    names = settle_names(units, title)
+    if any(
+        len(n) <= 6 and n[0] in "省市县区縣區" for n in names
+    ):  # short forms to resolve: the site's own name in full
+        page_names = [source for line in lines[:40] if len(line.match) < 60 for source in _names_in(line)]
+        names = resolve_short_forms(names, page_names)
+    return names, settle_names(parties, title)
+
+
+def _names_in(line: Line) -> list[str]:
+    source = line.text if len(line.text) == len(line.match) else line.match
+    return [source[a:b] for a, b, sure in units_and_parties(line.match)[0] if sure]
 
 
 def _people(texts: list[str]) -> list[dict]:
@@ -409,6 +452,8 @@ def _people(texts: list[str]) -> list[dict]:
                 post = "".join(source[s:e] for s, e in spans).strip()
                 if post and post not in person["posts"]:
                     person["posts"].append(post)
+        for a, b in named_people(match):
+            people.setdefault(match[a:b], {"name": source[a:b], "posts": []})
     for person in people.values():
         person["posts"] = longest_forms(person["posts"])
     return list(people.values())

@@ -146,9 +146,28 @@ def _plausible(day: dt.date, published: dt.date | None) -> bool:
     return published - dt.timedelta(days=400) <= day <= published + dt.timedelta(days=7)
 
 
+_RUN_TOGETHER = re.compile(r"(?<![\d年月/.\-:：])(\d{3,4})日")
+
+
 def _arabic_month_days(text: str) -> str:
-    """'五月二十二日' -> '5月22日' so that one pattern reads both."""
-    return _CN_MONTH_DAY.sub(lambda m: f"{_cn_number(m[1])}月{_cn_number(m[2])}日", text)
+    """'五月二十二日' -> '5月22日' so that one pattern reads both; '1117日' (a slip for 11月17日) -> '11月17日' when
+    only one reading is a date ('112日' could be 1月12日 or 11月2日: left alone)."""
+    text = _CN_MONTH_DAY.sub(lambda m: f"{_cn_number(m[1])}月{_cn_number(m[2])}日", text)
+    return _RUN_TOGETHER.sub(_split_month_day, text)
+
+
+def _split_month_day(match) -> str:
+    digits = match.group(1)
+    readings = [(digits[:cut], digits[cut:]) for cut in (1, 2)]
+    valid = {
+        (int(m), int(d))
+        for m, d in readings
+        if d and not m.startswith("0") and not d.startswith("0") and 1 <= int(m) <= 12 and 1 <= int(d) <= 31
+    }
+    if len(valid) != 1:
+        return match.group(0)
+    month, day = valid.pop()
+    return f"{month}月{day}日"
 
 
 def _cn_number(text: str) -> int:

@@ -271,16 +271,16 @@ _CLAUSE = re.compile(r"[，。；！？,;!?]")
 HEAD_LINES = 4  # a title run into its first paragraph only happens at the top
 
 
-def split_run_on_lines(texts: list[str]) -> list[str]:
+def split_run_on_lines(texts: list[str]) -> list[tuple[str, str]]:
     """Text renderings sometimes run a page's parts into one line: '标题发表时间:2021-06-15 11:07 为深入推进…' or
-    '标题 6月29日上午,我院举行…'. Split them back into title, metadata and body."""
-    out: list[str] = []
+    '标题 6月29日上午,我院举行…'. Split them back into title, metadata and body; (line, matching form) pairs."""
+    out: list[tuple[str, str]] = []
     for index, text in enumerate(texts):
         matching = matching_form(text)
         parts = _split_at_published(text, matching) or (
             _split_title_space(text, matching) if index < HEAD_LINES else None
         )
-        out.extend(parts or [text])
+        out.extend([(part, matching_form(part)) for part in parts] if parts else [(text, matching)])
     return out
 
 
@@ -303,7 +303,7 @@ def _split_at_published(text: str, matching: str) -> list[str] | None:
 
 
 def _split_title_space(text: str, matching: str) -> list[str] | None:
-    if len(matching) < 60:
+    if len(matching) < 40:
         return None
     for position, char in enumerate(matching):
         if position > 70:

@@ -211,6 +211,37 @@ class PageImportTest(NewsTestCase):
         self.login(username)
         return self.client.post(reverse("news:import"), {"org": self.org_a.pk, "file": _named(name, data)})
 
+    def test_a_traditional_page_with_two_events_is_stored_simplified_with_an_activity_each_and_flagged_when_repeated(
+        self,
+    ):
+        page = (
+            "【黨建聯建】醫院黨支部與兩家單位結對共建\n發布時間:2024-08-21\n"
+            "8月19日,醫院皮膚科黨支部與某商會黨支部簽署共建協議,雙方約定每季度開展一次聯合活動。\n"
+            "3月15日,醫院皮膚科黨支部與某集團有限公司黨支部舉行黨建共建簽約,開展健康講座。"
+        ).encode()
+        self.upload("p.txt", page)
+        item = PageImport.objects.get()
+        url = reverse("news:import-review", args=[item.pk])
+        review = self.client.get(url).content.decode()
+        self.assertIn("转为简体字", review)
+        self.assertIn("2024-08-19", review)  # offered as a second event
+        form = {"column": self.column.pk, "title": item.extracted["title"], "published_at": "2024-08-21T09:00",
+                "source": "", "author": "", "editor": "", "body": item.extracted["body"], "simplified": "on",
+                "create_activity": "on", "event_date": "2024-03-15", "more_dates": ["2024-08-19"],
+                "event_kind": self.kind("joint_study").pk}  # fmt: skip
+        self.client.post(url, form)
+        article = Article.objects.get()
+        self.assertEqual(article.title, "【党建联建】医院党支部与两家单位结对共建")
+        self.assertIn("皮肤科党支部", article.body_text or article.body_html)
+        self.assertEqual(item.__class__.objects.get(pk=item.pk).extracted["title"], item.extracted["title"])  # kept
+        days = sorted(a.starts_at.date().isoformat() for a in Activity.objects.filter(title=article.title))
+        self.assertEqual(days, ["2024-03-15", "2024-08-19"])
+        self.upload("again.txt", page)  # the same story, uploaded again
+        second = PageImport.objects.exclude(pk=item.pk).get()
+        warning = self.client.get(reverse("news:import-review", args=[second.pk])).content.decode()
+        self.assertIn("可能已经导入过", warning)
+        self.assertIn(reverse("news:detail", args=[article.pk]), warning)
+
     def test_a_seed_page_is_reviewed_then_imported_with_its_activity(self):
         seed = next(SEEDS.glob("002_*.txt"), None) if SEEDS.is_dir() else None
         if seed is None:

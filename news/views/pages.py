@@ -78,6 +78,7 @@ def review(request, pk):
             return redirect("news:detail", article.pk)
     return render(request, "news/import_review.html", {
         "item": item, "form": form, "data": item.extracted, "found": found,
+        "earlier": importer.earlier_imports(request.user, item),
         "has_columns": Column.objects.filter(org=item.org, is_active=True).exists(),
     })  # fmt: skip
 
@@ -113,7 +114,7 @@ def _initial(item: PageImport) -> dict:
         "author": data.get("author") or "",
         "editor": data.get("editor") or "",
         "body": data.get("body", ""),
-        "event_date": dates[0] if dates else None,
+        "event_date": dates[0] if dates and not dates[0].startswith("?") else None,  # '????-06-29': year unknown
         "event_kind": importer.default_kind(data.get("event_type")),
         "create_activity": bool(dates),
     }
