@@ -430,7 +430,7 @@ def _units(title: str, paragraphs: list[str], headlines: list[str], lines: list[
     if any(
         len(n) <= 6 and n[0] in "省市县区縣區" for n in names
     ):  # short forms to resolve: the site's own name in full
-        page_names = [source for line in lines[:40] if len(line.match) < 60 for source in _names_in(line)]
+        page_names = names + [source for line in lines[:40] if len(line.match) < 60 for source in _names_in(line)]
         names = resolve_short_forms(names, page_names)
     return names, settle_names(parties, title)
 
