@@ -1,7 +1,7 @@
 """Extraction speed on one core: pages like hospital sites' (a CMS layout with navigation, a sidebar of links,
 a footer, 1-3k characters of article text; 40-200 KB; UTF-8, GBK and Big5), plus the seed pages if present.
 
-    .venv/bin/python bench/extraction.py [--seconds 10]     prints pages/s and the ratio to the goal (50/s)
+    .venv/bin/python bench/extraction.py [--seconds 10]     prints pages/s and the ratio to the goal (100/s, issue 18)
 """
 
 import argparse
@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gongjian.settings")
 os.environ.setdefault("GONGJIAN_LOCAL", "1")  # generated keys in the data dir (gongjian/keys.py)
 
-GOAL_PAGES_PER_S = 50
+GOAL_PAGES_PER_S = 100  # one core (issue 18; the news issue asked 50)
 MENU = ["首页", "医院概况", "新闻中心", "党建工作", "党建动态", "科室导航", "专家介绍", "就医指南", "预约挂号", "健康科普",
         "招聘信息", "联系我们", "院务公开", "纪检监察", "护理园地", "科研教学"]  # fmt: skip
 SENTENCES = ["{m}月{d}日下午，{unit}党委召开党建工作推进会，院党委书记{name}同志出席并讲话。",

@@ -98,6 +98,8 @@ _SEGMENT_SPLIT = re.compile(r"[,，。;；!！?？:：\s()（）《》“”\"�
 def units_and_parties(text: str) -> tuple[list[tuple[int, int, bool]], list[tuple[int, int, bool]]]:
     """Spans of unit names and of party organisation names, each with whether it is a proper name for sure
     (a place or proper-noun token in it). A town's party committee (港口镇党委) is a unit of its own."""
+    if not _UNIT.search(text) and not _PARTY.search(text) and not _SHORT_FORM.search(text):
+        return [], []  # most lines of a page name nothing: no need to segment them
     tokens = _token_spans(text)
     units = [_unit_span(text, span) for span in _named_spans(text, tokens, _UNIT)]
     units = _sure_in_lists(text, [span for span in units if span])
@@ -266,9 +268,12 @@ def _token_spans(text: str) -> list[tuple[int, int, str, str]]:
 
 def _named_spans(text, tokens, ending: re.Pattern, min_prefix: int = 2) -> list[tuple[int, int]]:
     spans = []
+    matches = list(ending.finditer(text))
+    if not matches:
+        return spans
     starts = {start: i for i, (start, *_rest) in enumerate(tokens)}
     ends = {end for _s, end, *_rest in tokens}
-    for match in ending.finditer(text):
+    for match in matches:
         if match.end() not in ends and not _ends_before_party(text, match.end()):
             continue
         first = _first_token_at_or_before(tokens, starts, match.start())
