@@ -112,15 +112,21 @@ def _claim(job_id: int, from_status: str, to_status: str) -> ImportJob | None:
     return ImportJob.objects.select_related("user").get(pk=job_id) if updated else None
 
 
-def run_check(job_id: int) -> None:
-    """Task: read and check an upload (the preview with row errors)."""
+def _run_claimed(job_id: int, from_status: str, to_status: str, work) -> None:
+    """Under the job's lock, claim it (from_status -> to_status) and do the work; nothing if another worker holds
+    it or it is no longer in from_status (a duplicate task)."""
     try:
         with job_lock(LOCK, job_id):
-            job = _claim(job_id, ImportStatus.CHECKING, ImportStatus.CHECKING)
+            job = _claim(job_id, from_status, to_status)
             if job is not None:
-                check_job(job)
+                work(job)
     except AlreadyRunning:
-        logger.info("import %s is being checked by another worker", job_id)
+        logger.info("import %s is being worked on by another worker", job_id)
+
+
+def run_check(job_id: int) -> None:
+    """Task: read and check an upload (the preview with row errors)."""
+    _run_claimed(job_id, ImportStatus.CHECKING, ImportStatus.CHECKING, check_job)
 
 
 def check_job(job: ImportJob) -> None:
@@ -157,13 +163,7 @@ def confirm(job: ImportJob) -> bool:
 
 def run_apply(job_id: int) -> None:
     """Task: write a confirmed upload."""
-    try:
-        with job_lock(LOCK, job_id):
-            job = _claim(job_id, ImportStatus.QUEUED, ImportStatus.RUNNING)
-            if job is not None:
-                apply_job(job)
-    except AlreadyRunning:
-        logger.info("import %s is being written by another worker", job_id)
+    _run_claimed(job_id, ImportStatus.QUEUED, ImportStatus.RUNNING, apply_job)
     remove_lock_file(LOCK, job_id)
 
 

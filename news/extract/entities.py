@@ -130,14 +130,7 @@ def _in_passing(text: str, match) -> bool:
 
 def resolve_short_forms(names: list[str], page_names: list[str]) -> list[str]:
     """'县卫健局' on a page whose masthead or publisher line names '佛冈县卫生健康局' is that unit: the longest form."""
-    from core.text import to_simplified
-
-    def canonical(name: str) -> str:
-        name = to_simplified(name)
-        for long, short in _SAME_ENDINGS:
-            name = name.replace(long, short)
-        return name
-
+    canonical = canonical_name
     resolved = []
     for name in names:
         key = canonical(name)
@@ -240,16 +233,19 @@ _SAME_ENDINGS = [("卫生健康委员会", "卫健委"), ("卫生健康委", "�
                  ("卫生和计划生育委员会", "卫计委")]  # fmt: skip
 
 
-def _one_form_each(names: list[str]) -> list[str]:
-    """One name per unit: '白山市卫健委' and '白山市卫生健康委' are one unit, named by its longest form."""
+def canonical_name(name: str) -> str:
+    """A unit's name with its ending in one spelling: 卫生健康委员会, 卫生健康委 and 卫健委 alike; simplified script."""
     from core.text import to_simplified
 
-    def canonical(name: str) -> str:
-        name = to_simplified(name)
-        for long, short in _SAME_ENDINGS:
-            name = name.replace(long, short)
-        return name
+    name = to_simplified(name)
+    for long, short in _SAME_ENDINGS:
+        name = name.replace(long, short)
+    return name
 
+
+def _one_form_each(names: list[str]) -> list[str]:
+    """One name per unit: '白山市卫健委' and '白山市卫生健康委' are one unit, named by its longest form."""
+    canonical = canonical_name
     best: dict[str, str] = {}
     for name in names:
         key = canonical(name)
