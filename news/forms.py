@@ -143,7 +143,7 @@ class ConfirmForm(forms.Form):
             self.fields["more_dates"].choices = [(d, d) for d in dated[1:]]
         else:
             del self.fields["more_dates"]
-        text = item.extracted.get("title", "") + item.extracted.get("body", "")
+        text = f"{item.extracted.get('title') or ''}{item.extracted.get('body') or ''}"
         if to_simplified(text) == text:
             del self.fields["simplified"]  # nothing to convert
 

@@ -115,7 +115,7 @@ def build_world(cast) -> SimpleNamespace:
     w.article_photo = ArticlePhoto.objects.create(article=w.article, image=jpeg(), caption="图")
     w.page_import = PageImport.objects.create(
         org=cast.org_a, batch="matrixbatch", file_name="page.txt", created_by=cast.users["unit_admin"],
-        extracted={"title": "导入的网页", "body": ["正文"], "published_at": "2024-05-25 10:00"},
+        extracted={"title": "导入的网页", "body": "正文", "published_at": "2024-05-25 10:00"},
     )  # fmt: skip
 
     kind = HonourKind.objects.get(code="excellent_member")
