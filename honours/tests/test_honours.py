@@ -163,6 +163,41 @@ class AssessmentTest(CastTestCase):
         self.assertEqual(self.client.get(url).status_code, 404)
 
 
+    def test_submit_keeps_what_was_typed_and_a_bad_score_loses_nothing(self):
+        scheme = AssessmentScheme.objects.create(name="2025年星级党支部评定", year=2025, issuer_org=self.org_a,
+                                                 bands=[[90, 5], [0, 1]], satisfaction_weight="0")  # fmt: skip
+        first = Indicator.objects.create(scheme=scheme, code="1", name="组织建设", points=50)
+        second = Indicator.objects.create(scheme=scheme, code="2", name="组织生活", points=50)
+        self.login("unit_admin")
+        self.client.post(reverse("honours:scheme", args=[scheme.pk]), {"action": "open"})
+        assessment = Assessment.objects.get(org=self.branch_a1)
+        url = reverse("honours:assessment", args=[assessment.pk])
+
+        self.login("secretary")
+        page = self.client.get(url).content.decode()
+        self.assertNotIn("None", page)
+        typed = {f"score_{first.pk}": "44", f"evidence_{first.pk}": "会议记录本第3页",
+                 f"score_{second.pk}": "51", f"evidence_{second.pk}": "主题党日照片"}  # fmt: skip
+        response = self.client.post(url, {"action": "submit", **typed})
+        self.assertContains(response, "超出范围（0–50.0）")
+        self.assertContains(response, 'value="44"')  # the typed values come back, not blanks
+        self.assertContains(response, 'value="会议记录本第3页"')
+        self.assertContains(response, 'value="51"')
+        assessment.refresh_from_db()
+        self.assertEqual((assessment.status, assessment.scores.count()), (AssessmentStatus.SELF, 0))
+
+        typed[f"score_{second.pk}"] = "47.5"
+        self.client.post(url, {"action": "submit", **typed})  # 提交党委审核 straight after typing
+        assessment.refresh_from_db()
+        self.assertEqual((assessment.status, assessment.self_score), (AssessmentStatus.SUBMITTED, 91.5))
+        stored = dict(assessment.scores.values_list("indicator__code", "evidence"))
+        self.assertEqual(stored, {"1": "会议记录本第3页", "2": "主题党日照片"})
+        self.login("unit_admin")
+        page = self.client.get(url).content.decode()
+        self.assertNotIn("None", page)
+        self.assertIn("47.5", page)
+
+
 class OrgPageHonoursTest(CastTestCase):
     def test_the_organisation_page_shows_an_honour_from_its_recording_to_its_removal(self):
         self.login("unit_admin")

@@ -90,17 +90,23 @@ def _decimal(value) -> Decimal | None:
 @login_required
 def assessment_detail(request, pk):
     assessment = get_visible_or_404(request.user, Assessment.objects.select_related("scheme", "org"), pk=pk)
+    typed, error = {}, ""
     if request.method == "POST":
         try:
-            _assessment_action(request, assessment)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return redirect("honours:assessment", pk)
+            with transaction.atomic():
+                _assessment_action(request, assessment)
+        except ValidationError as problem:
+            # Shown again with what was typed: nothing is saved, nothing is lost.
+            error = " ".join(problem.messages)
+            typed = {key: value for key, value in request.POST.items() if key.startswith(("score_", "evidence_"))}
+            assessment.refresh_from_db()
+        else:
+            return redirect("honours:assessment", pk)
     scores = {s.indicator_id: s for s in assessment.scores.all()}
     leaves = services.leaf_indicators(assessment.scheme)
     parent_path = assessment.org.parent.path if assessment.org.parent_id else assessment.org_path
     return render(request, "honours/assessment_detail.html", {
-        "assessment": assessment, "rows": [(i, scores.get(i.pk)) for i in leaves],
+        "assessment": assessment, "rows": [(i, scores.get(i.pk)) for i in leaves], "typed": typed, "error": error,
         "can_self": role_at(request.user, assessment.org_path) >= Role.SECRETARY
         and assessment.status == AssessmentStatus.SELF,
         "can_review": role_at(request.user, parent_path) >= Role.UNIT_ADMIN
@@ -113,22 +119,31 @@ def assessment_detail(request, pk):
 
 def _assessment_action(request, assessment: Assessment) -> None:
     action = request.POST.get("action")
-    if action in ("self", "review"):
-        values = {}
-        for indicator in services.leaf_indicators(assessment.scheme):
-            raw = request.POST.get(f"score_{indicator.pk}", "")
-            score = _decimal(raw)
-            if raw.strip() and score is None:
-                raise ValidationError(f"指标“{indicator.code} {indicator.name}”的得分“{raw}”不是数字。")
-            values[indicator.pk] = (score, request.POST.get(f"evidence_{indicator.pk}", ""))
-        services.save_scores(request.user, assessment, values, review=action == "review")
-        messages.success(request, "评分已保存。")
-    elif action == "submit":
-        services.submit(request.user, assessment)
-        messages.success(request, "已提交党委审核。")
+    if action in ("self", "review", "submit"):
+        values = _typed_scores(request, assessment)
+        if values or action != "submit":  # 提交党委审核 saves what was typed first
+            services.save_scores(request.user, assessment, values, review=action == "review")
+        if action == "submit":
+            services.submit(request.user, assessment)
+            messages.success(request, "已保存自评分并提交党委审核。")
+        else:
+            messages.success(request, "评分已保存。")
     elif action == "confirm":
         services.confirm(request.user, assessment, _decimal(request.POST.get("satisfaction")))
         messages.success(request, "已确认星级。")
+
+
+def _typed_scores(request, assessment: Assessment) -> dict[int, tuple]:
+    values = {}
+    for indicator in services.leaf_indicators(assessment.scheme):
+        if f"score_{indicator.pk}" not in request.POST:
+            continue
+        raw = request.POST.get(f"score_{indicator.pk}", "")
+        score = _decimal(raw)
+        if raw.strip() and score is None:
+            raise ValidationError(f"指标“{indicator.code} {indicator.name}”的得分“{raw}”不是数字。")
+        values[indicator.pk] = (score, request.POST.get(f"evidence_{indicator.pk}", ""))
+    return values
 
 
 @login_required
