@@ -4,6 +4,7 @@ from django.contrib.auth.password_validation import validate_password
 
 from core.access import Role, highest_role, role_at
 from orgs.forms import OrgChoiceField, org_lookup, scoped_orgs
+from people.forms import person_field
 from people.models import Person
 
 from .models import RoleGrant
@@ -20,9 +21,6 @@ class GrantForm(forms.Form):
     )
     org = OrgChoiceField(queryset=None, label="党组织")
     role = forms.TypedChoiceField(label="角色", coerce=int, choices=())
-    person = forms.ModelChoiceField(
-        queryset=None, label="关联人员档案", required=False, help_text="党员本人登录时关联其档案"
-    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -31,8 +29,8 @@ class GrantForm(forms.Form):
         org_lookup(self.fields["org"], Role.UNIT_ADMIN)
         top = highest_role(user)
         self.fields["role"].choices = [(value, label) for value, label in Role.choices if value <= top]
-        self.fields["person"].queryset = Person.objects.visible_to(user, "change")
-        self.fields["person"].widget = forms.NumberInput(attrs={"placeholder": "人员编号（可选）"})
+        self.fields["person"] = person_field(user, "关联人员档案", action="change")
+        self.fields["person"].help_text = "党员本人登录时关联其档案"
 
     def clean(self):
         data = super().clean()

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core.access import Role
 from core.widgets import use_lookup_when_large
-from orgs.forms import OrgChoiceField, org_lookup, scoped_orgs
+from orgs.forms import OrgChoiceField, org_lookup, scoped_orgs, sole_scope_root
 from pairings import services as pairing_members
 from pairings.models import Pairing, Status
 from people.models import Person
@@ -78,6 +78,9 @@ class ActivityForm(forms.ModelForm):
         self.user = user
         orgs = scoped_orgs(user, Role.SECRETARY)
         self.fields["lead_org"] = OrgChoiceField(queryset=orgs, label="主办党组织")
+        if not self.instance.pk and "lead_org" not in self.initial:
+            root = sole_scope_root(user, Role.SECRETARY)
+            self.initial["lead_org"] = root.pk if root else None
         org_lookup(self.fields["lead_org"], Role.SECRETARY)
         current = (
             list(self.instance.organisers.filter(is_lead=False).values_list("org_id", flat=True))

@@ -62,8 +62,9 @@ def year_activity_ids(org: PartyOrg, year: int) -> list[int]:
 
 
 def year_rows(org: PartyOrg, year: int) -> list[dict]:
-    """The ledger page's rows, with the attendance figures the activity keeps (no attendance rows read)."""
-    rows, seen = [], set()
+    """The ledger page's rows, with the attendance figures the activity keeps (no attendance rows read). A row
+    marked `planned` has not started yet: it is listed apart and counted nowhere."""
+    rows, seen, now = [], set(), timezone.now()
     for row in (
         year_organiser_rows(org, year)
         .filter(activity__is_cancelled=False)
@@ -76,15 +77,16 @@ def year_rows(org: PartyOrg, year: int) -> list[dict]:
         seen.add(row["activity_id"])
         local = timezone.localtime(row["starts_at"])
         row["when"], row["month"] = local.strftime("%Y-%m-%d %H:%M"), local.month
+        row["planned"] = row["starts_at"] > now
         rows.append(row)
     return rows
 
 
 def year_entries(org: PartyOrg, year: int) -> list[Entry]:
-    """The activities the organisation (and its 党小组) organised in the year, with their attendance, oldest
-    first: three queries whatever the number of meetings."""
+    """The activities the organisation (and its 党小组) held in the year, with their attendance, oldest first:
+    three queries whatever the number of meetings. A meeting that has not started is not on record yet."""
     activities = (
-        Activity.objects.filter(pk__in=year_activity_ids(org, year), is_cancelled=False)
+        Activity.objects.filter(pk__in=year_activity_ids(org, year), is_cancelled=False, starts_at__lte=timezone.now())
         .select_related("kind", "host", "recorder", "lead_org")
         .prefetch_related("speakers")
         .order_by("starts_at", "id")
@@ -138,6 +140,14 @@ def entry_fields(entry: Entry) -> list[tuple[str, str]]:
     attendance = (
         f"应到 {entry.expected} 人，实到 {entry.attended} 人，请假 {len(entry.leave)} 人，缺席 {len(entry.absent)} 人"
     )
+    if a.starts_at > timezone.now():  # a record printed before the meeting: the roll, nobody marked absent
+        return [
+            ("活动类型", a.kind.name),
+            ("时间", time_span(a) + "（尚未召开）"),
+            ("地点", a.place),
+            ("应到人数", f"{entry.expected} 人" if entry.expected else "—"),
+            ("议程", a.agenda),
+        ]
     if entry.guests:
         attendance += f"；列席 {entry.guests} 人"
     elif not entry.expected and a.headcount:
@@ -301,6 +311,8 @@ def period_grid(rows: list[dict]) -> list[list]:
 
     months: dict[int, list[int]] = defaultdict(lambda: [0] * 12)
     for row in rows:
+        if row.get("planned"):
+            continue
         months[row["kind_id"]][row["month"] - 1] += 1
     grid = [["规则", *[f"{m}月" for m in range(1, 13)], "全年"]]
     for rule in active_rules():

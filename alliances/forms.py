@@ -2,8 +2,9 @@ from django import forms
 from django.urls import reverse
 
 from core.validators import id_number_error
-from core.widgets import LookupWidget
+from core.widgets import use_lookup
 from orgs.forms import DATE, institution_lookup, scoped_institutions
+from orgs.labels import institution_choices
 from orgs.models import Institution
 
 from .models import Alliance, Referral
@@ -13,9 +14,9 @@ MEMBER_SLOTS = 6
 
 def any_institution_field(label: str, required: bool = False) -> forms.ModelChoiceField:
     """An alliance may take in units of any scope (a town hospital, another county's centre): names only."""
-    queryset = Institution.objects.filter(is_active=True).only("id", "name")
+    queryset = Institution.objects.filter(is_active=True).only("id", "name", "region_code")
     field = forms.ModelChoiceField(queryset=queryset, label=label, required=required)
-    field.widget = LookupWidget(reverse("alliances:institution-lookup"), queryset)
+    use_lookup(field, reverse("alliances:institution-lookup"), institution_choices)
     return field
 
 

@@ -22,7 +22,9 @@ from core.access import (
 )
 from core.export import xlsx_response
 from core.history import log_read
+from core.lookup import lookup_response
 from core.paging import count_response, keyset_page
+from orgs.labels import institution_choices
 from orgs.models import Institution
 
 from . import services
@@ -267,5 +269,5 @@ def referral_reveal(request, pk):
 def institution_lookup(request):
     if highest_role(request.user) < Role.SECRETARY:
         raise PermissionDenied("无权选择单位")
-    found = Institution.objects.filter(is_active=True).search(request.GET.get("q", ""))[:20]
-    return render(request, "core/_lookup_results.html", {"items": [(i.pk, i.name) for i in found]})
+    units = Institution.objects.filter(is_active=True).order_by("name").only("id", "name", "region_code")
+    return lookup_response(request, units.search, institution_choices)

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from core import crypto
-from core.text import normalise, pinyin_keys
+from core.text import normalise, pinyin_keys, search_keys
 from core.validators import birth_date_from_id, id_check_digit, mask_id_number, mask_phone
 from orgs.models import SEGMENT_WIDTH, Institution, PartyOrg, path_segment
 from people.models import Membership, PartyStatus, Person, Position, PositionKind
@@ -172,7 +172,7 @@ def bulk_orgs(rows: list[PartyOrg]) -> list[PartyOrg]:
     """Insert organisations of one level (parents already saved) and give them their paths."""
     for org in rows:
         org.path = "tmp" + uuid.uuid4().hex
-        org.name_norm = normalise(org.name)
+        org.name_norm, org.name_keys = normalise(org.name), search_keys(org.name)
     PartyOrg.objects.bulk_create(rows, batch_size=2000)
     for org in rows:
         org.path = (org.parent.path if org.parent_id else "") + path_segment(org.pk)
@@ -183,7 +183,7 @@ def bulk_orgs(rows: list[PartyOrg]) -> list[PartyOrg]:
 
 def bulk_institutions(rows: list[Institution]) -> list[Institution]:
     for inst in rows:
-        inst.name_norm = normalise(inst.name)
+        inst.name_norm, inst.name_keys = normalise(inst.name), search_keys(inst.name)
         inst.org_path = inst.managing_org.path
     Institution.objects.bulk_create(rows, batch_size=2000)
     return rows

@@ -70,6 +70,19 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     return full, initials
 
 
+def search_keys(name: str) -> str:
+    """The pinyin column of an organisation or unit name, searched with `contains`: "full|initials"
+    (东莞市第七人民医院 -> "dongguanshidiqirenminyiyuan|dgsdqrmyy"); the bar stops a query spanning both."""
+    full, initials = pinyin_keys(name)
+    return f"{full}|{initials}"
+
+
+def letters_query(query: str) -> str | None:
+    """A search box entry that is Latin letters only (pinyin or initials), lower-cased without spaces."""
+    letters = (query or "").strip().lower().replace(" ", "")
+    return letters if letters and letters.isascii() and letters.isalpha() else None
+
+
 def prefix_range(prefix: str) -> tuple[str, str]:
     """Bounds for an indexed prefix search under byte-wise comparison: value >= low AND value < high.
 

@@ -1,34 +1,39 @@
-"""A search-as-you-type choice for large scoped querysets (a province has 10k organisations: no <select>)."""
+"""Search-as-you-type pickers: a hidden id plus a search box that asks a lookup URL (HTMX) for labelled matches.
+
+Every organisation, unit and person field uses one (a province has 10k organisations: no <select>). The label
+of the chosen record shows its place ("单位 › 党委 › 支部"); typing again or clearing the box clears the id, so
+a partner removed from the box is removed from the record (core/static/core/site.js)."""
 
 from django import forms
 from django.utils.html import format_html
+
+from .lookup import full_label
 
 SELECT_LIMIT = 200
 
 
 class LookupWidget(forms.Widget):
-    """A hidden id plus a search box that asks `lookup_url` (HTMX) for matching choices."""
-
-    def __init__(self, lookup_url: str, queryset, attrs=None):
+    def __init__(self, lookup_url: str, describe, attrs=None, placeholder: str = "输入名称、拼音或首字母搜索"):
+        """describe(value) -> the label shown for the chosen value ("" when there is none)."""
         super().__init__(attrs)
         self.lookup_url = lookup_url
-        self.queryset = queryset
+        self.describe = describe
+        self.placeholder = placeholder
 
     def render(self, name, value, attrs=None, renderer=None):
-        label = ""
-        if value not in (None, ""):
-            obj = self.queryset.filter(pk=value).first()
-            label = str(obj) if obj else ""
+        label = self.describe(value) if value not in (None, "") else ""
         widget_id = (attrs or {}).get("id", f"id_{name}")
         return format_html(
-            '<div class="lookup"><input type="hidden" name="{}" value="{}" id="{}">'
-            '<input type="search" value="{}" placeholder="输入名称搜索" autocomplete="off" aria-label="搜索" '
-            'name="q" hx-get="{}" hx-trigger="input changed delay:250ms, focus" hx-target="next .lookup-results" '
-            'hx-sync="this:replace" hx-params="q"><div class="lookup-results"></div></div>',
+            '<div class="lookup" data-lookup><input type="hidden" name="{}" value="{}" id="{}">'
+            '<input type="search" value="{}" placeholder="{}" autocomplete="off" aria-label="搜索" '
+            'aria-autocomplete="list" name="q" hx-get="{}" hx-trigger="input changed delay:250ms" '
+            'hx-target="next .lookup-results" hx-sync="this:replace" hx-params="q">'
+            '<div class="lookup-results" role="listbox"></div></div>',
             name,
             value or "",
             widget_id,
             label,
+            self.placeholder,
             self.lookup_url,
         )
 
@@ -36,7 +41,23 @@ class LookupWidget(forms.Widget):
         return data.get(name)
 
 
+def use_lookup(field: forms.ModelChoiceField, lookup_url: str, describe_many) -> None:
+    """Turn a model choice into a picker. describe_many(objects) -> [(id, name, context)] labels the chosen
+    record as the lookup labels its answers. A required choice with a single option comes preselected."""
+    queryset = field.queryset
+
+    def describe(value) -> str:
+        obj = queryset.filter(pk=value).first() if str(value).isdigit() else None
+        return full_label(describe_many([obj])[0]) if obj else ""
+
+    field.widget = LookupWidget(lookup_url, describe)
+    if field.required and field.initial is None:
+        only = list(queryset.order_by()[:2])
+        if len(only) == 1:
+            field.initial = only[0].pk
+
+
 def use_lookup_when_large(field: forms.ModelChoiceField, lookup_url: str) -> None:
-    """Keep a plain <select> for small scopes; switch to the search box past SELECT_LIMIT choices."""
+    """Records that are not places (a pairing, an honour): a <select> while the scope is small, else a picker."""
     if field.queryset.order_by()[: SELECT_LIMIT + 1].count() > SELECT_LIMIT:
-        field.widget = LookupWidget(lookup_url, field.queryset)
+        use_lookup(field, lookup_url, lambda objects: [(o.pk, field.label_from_instance(o), "") for o in objects])

@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from e2e.helpers import pick
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -16,7 +18,7 @@ def test_secretary_records_a_meeting_and_a_member_checks_in_on_a_phone(page_as, 
     page.goto(live_server.url + "/activities/new/")
     page.select_option("#id_kind", label="主题党日")
     page.fill("#id_title", "主题党日：重温入党誓词")
-    page.select_option("#id_lead_org", str(cast.branch_a1.pk))
+    pick(page, "id_lead_org", "第一党支部", "博爱医院第一党支部")
     page.evaluate(
         "document.querySelector('#id_starts_at').value = new Date(Date.now() + 8 * 3600e3 - 600e3)"
         ".toISOString().slice(0, 16)"

@@ -6,6 +6,8 @@ import datetime
 import pytest
 from playwright.sync_api import expect
 
+from e2e.helpers import pick
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -17,8 +19,8 @@ def test_nomination_from_branch_to_sector_becomes_an_honour(page_as, live_server
                                            year=datetime.date.today().year, quota=3)  # fmt: skip
     page = page_as("secretary")
     page.goto(f"{live_server.url}/honours/batches/{batch.pk}/")
-    page.select_option("#id_nominating_org", str(cast.branch_a1.pk))
-    page.select_option("#id_person", str(cast.member_person.pk))
+    pick(page, "id_nominating_org", "第一党支部", "博爱医院第一党支部")
+    pick(page, "id_person", "lyc", "李永川")
     page.fill("#id_reason", "长期坚守临床一线")
     page.click("text=提交推荐")
     expect(page.locator("main table")).to_contain_text("中共甲市博爱医院委员会")  # reviewing next

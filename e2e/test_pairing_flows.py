@@ -4,6 +4,8 @@ accepts, and the sector's network chart draws it."""
 import pytest
 from playwright.sync_api import expect
 
+from e2e.helpers import pick
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -14,12 +16,10 @@ def test_a_pairing_is_proposed_accepted_and_drawn(page_as, live_server, cast):
     page.goto(live_server.url + "/pairings/new/")
     page.fill("#id_title", "甲院—乙院联学共建")
     page.select_option("#id_category", str(PairingCategory.objects.get(name="公立+民营").pk))
-    page.select_option("#id_lead_org", str(cast.org_a.pk))
+    pick(page, "id_lead_org", "博爱医院委员会", "中共甲市博爱医院委员会")
     page.fill("#id_starts_on", "2024-05-22")
     page.fill("#id_signed_on", "2024-05-22")
-    partner = page.locator(".lookup").first
-    partner.locator("input[type=search]").fill("乙市")
-    partner.locator(".lookup-results button", has_text="中共乙市人民医院委员会").click()
+    pick(page, "id_partner_0", "乙市", "中共乙市人民医院委员会")
     page.click("main form button[type=submit]")
     expect(page.locator("h1")).to_contain_text("待对方确认")
 

@@ -4,6 +4,8 @@ hospital accepts, and the register shows the step and who took it."""
 import pytest
 from playwright.sync_api import expect
 
+from e2e.helpers import pick
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -12,11 +14,9 @@ def test_an_up_referral_through_a_trusteeship(page_as, live_server, cast):
     admin.goto(live_server.url + "/alliances/new/")
     admin.fill("#id_name", "甲院托管乙院")
     admin.select_option("#id_kind", "trusteeship")
-    admin.select_option("#id_lead", str(cast.hospital_a.pk))
+    pick(admin, "id_lead", "博爱", "甲市博爱医院")
     admin.fill("#id_starts_on", "2024-06-20")
-    member = admin.locator(".lookup").first
-    member.locator("input[type=search]").fill("乙市")
-    member.locator(".lookup-results button", has_text="乙市人民医院").click()
+    pick(admin, "id_member_0", "乙市", "乙市人民医院")
     admin.click("main form button[type=submit]")
     expect(admin.locator("main")).to_contain_text("受托管单位")
 
@@ -24,10 +24,8 @@ def test_an_up_referral_through_a_trusteeship(page_as, live_server, cast):
     sender.goto(live_server.url + "/alliances/referrals/new/")
     sender.select_option("#id_alliance", label="甲院托管乙院")
     sender.select_option("#id_direction", "up")
-    sender.select_option("#id_from_institution", str(cast.hospital_b.pk))
-    target = sender.locator(".lookup").last
-    target.locator("input[type=search]").fill("甲市")
-    target.locator(".lookup-results button", has_text="甲市博爱医院").click()
+    pick(sender, "id_from_institution", "乙市", "乙市人民医院")
+    pick(sender, "id_to_institution", "甲市", "甲市博爱医院")
     sender.fill("#id_patient_name", "张三")
     sender.fill("#id_patient_id", "442000198001010017")
     sender.fill("#id_reason", "血压≥180/110伴严重症状")

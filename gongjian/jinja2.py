@@ -10,6 +10,7 @@ from django.utils import timezone
 from jinja2 import Environment, StrictUndefined
 
 from core.access import Role, highest_role
+from core.regions import region_name
 
 _MARKERS = (9_081_726_354, 9_081_726_355, 9_081_726_356)
 
@@ -102,5 +103,5 @@ def environment(**options) -> Environment:
         highest_role=highest_role,
         LABELS=_LazyLabels(),
     )
-    env.filters.update(date_cn=date_cn)
+    env.filters.update(date_cn=date_cn, region_name=region_name)
     return env

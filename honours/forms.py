@@ -1,24 +1,10 @@
 from django import forms
-from django.urls import reverse
 
 from core.access import Role
-from core.widgets import use_lookup_when_large
 from orgs.forms import DATE, OrgChoiceField, org_lookup, scoped_orgs
-from people.models import Person
+from people.forms import person_field
 
 from .models import AssessmentScheme, Honour, HonourKind, NominationBatch
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, person):
-        return f"{person.name}（{person.home_org.name}）"
-
-
-def person_field(user, label="人员", required=False) -> PersonChoiceField:
-    queryset = Person.objects.visible_to(user).filter(is_active=True).select_related("home_org").order_by("name_pinyin")
-    field = PersonChoiceField(queryset=queryset, label=label, required=required)
-    use_lookup_when_large(field, reverse("honours:person-lookup"))
-    return field
 
 
 class HonourForm(forms.ModelForm):

@@ -7,7 +7,6 @@ urlpatterns = [
     path("", records.honour_list, name="list"),
     path("new/", records.honour_form, name="create"),
     path("golden/", records.golden_list, name="golden"),
-    path("person-lookup/", records.person_lookup, name="person-lookup"),
     path("lookup/", records.honour_lookup, name="lookup"),
     path("batches/", nominations.batch_list, name="batches"),
     path("batches/new/", nominations.batch_form, name="batch-create"),

@@ -1,9 +1,10 @@
 from django import forms
 from django.urls import reverse
 
-from core.access import Role, role_at, scope_q
-from core.widgets import use_lookup_when_large
+from core.access import Role, grants_of, minimal_paths, role_at, scope_q
+from core.widgets import use_lookup
 
+from .labels import institution_choices, org_choices
 from .models import Institution, OrgKind, PartyOrg
 from .rules import DEFAULTS, LABELS
 
@@ -16,11 +17,11 @@ class OrgChoiceField(forms.ModelChoiceField):
 
 
 def org_lookup(field: forms.ModelChoiceField, min_role: int) -> None:
-    use_lookup_when_large(field, reverse("orgs:lookup") + f"?role={int(min_role)}")
+    use_lookup(field, reverse("orgs:lookup") + f"?role={int(min_role)}", org_choices)
 
 
 def institution_lookup(field: forms.ModelChoiceField) -> None:
-    use_lookup_when_large(field, reverse("orgs:institution-lookup"))
+    use_lookup(field, reverse("orgs:institution-lookup"), institution_choices)
 
 
 def scoped_orgs(user, min_role: int):
@@ -30,8 +31,21 @@ def scoped_orgs(user, min_role: int):
     return qs if q is None else qs.filter(q)
 
 
+def sole_scope_root(user, min_role: int):
+    """The organisation at the top of the user's scope when it has exactly one top (a secretary's branch)."""
+    paths = minimal_paths([p for p, role in grants_of(user) if role >= min_role])
+    if user.is_superuser or len(paths) != 1:
+        return None
+    return PartyOrg.objects.filter(path=paths[0], is_active=True).only("id").first()
+
+
 def scoped_institutions(user):
-    return Institution.objects.visible_to(user, "view").filter(is_active=True).order_by("name").only("id", "name")
+    return (
+        Institution.objects.visible_to(user, "view")
+        .filter(is_active=True)
+        .order_by("name")
+        .only("id", "name", "region_code")
+    )
 
 
 class PartyOrgForm(forms.ModelForm):

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from core import versions
 from core.access import PathField, Role, ScopedQuerySet
-from core.text import normalise
+from core.text import letters_query, normalise, search_keys
 from core.validators import validate_region_code
 
 SEGMENT_WIDTH = 6  # base36 of the primary key: 2.1 billion nodes, 42 levels in 255 characters
@@ -27,6 +27,17 @@ def path_segment(pk: int) -> str:
 def ancestor_paths(path: str) -> list[str]:
     """Paths of the node itself and all its ancestors, root first."""
     return [path[:i] for i in range(SEGMENT_WIDTH, len(path) + 1, SEGMENT_WIDTH)]
+
+
+def name_search(queryset, query: str):
+    """Names contain the text (繁简-insensitive), or their pinyin / initials contain the letters typed."""
+    text = normalise(query)
+    if not text:
+        return queryset
+    letters = letters_query(query)
+    if letters:
+        return queryset.filter(models.Q(name_keys__contains=letters) | models.Q(name_norm__contains=text))
+    return queryset.filter(name_norm__contains=text)
 
 
 class Ownership(models.TextChoices):
@@ -52,8 +63,7 @@ class InstitutionKind(models.TextChoices):
 
 class InstitutionQuerySet(ScopedQuerySet):
     def search(self, query: str):
-        query = normalise(query)
-        return self.filter(name_norm__contains=query) if query else self
+        return name_search(self, query)
 
 
 class Institution(models.Model):
@@ -65,6 +75,7 @@ class Institution(models.Model):
 
     name = models.CharField("名称", max_length=120)
     name_norm = models.CharField(max_length=120, editable=False, db_index=True)
+    name_keys = models.CharField(max_length=400, editable=False, default="")
     short_name = models.CharField("简称", max_length=60, blank=True)
     credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
     ownership = models.CharField("所有制", max_length=10, choices=Ownership.choices, default=Ownership.PUBLIC)
@@ -115,7 +126,7 @@ class Institution(models.Model):
             raise ValidationError({"parent": "单位不能以自身为上级单位"})
 
     def save(self, *args, **kwargs):
-        self.name_norm = normalise(self.name)
+        self.name_norm, self.name_keys = normalise(self.name), search_keys(self.name)
         self.org_path = self.managing_org.path
         super().save(*args, **kwargs)
 
@@ -142,8 +153,7 @@ class PartyOrgQuerySet(ScopedQuerySet):
         return self.filter(path__gte=org.path, path__lt=org.path + "~")
 
     def search(self, query: str):
-        query = normalise(query)
-        return self.filter(name_norm__contains=query) if query else self
+        return name_search(self, query)
 
 
 class PartyOrg(models.Model):
@@ -155,6 +165,7 @@ class PartyOrg(models.Model):
 
     name = models.CharField("名称", max_length=120)
     name_norm = models.CharField(max_length=120, editable=False, db_index=True)
+    name_keys = models.CharField(max_length=400, editable=False, default="")
     kind = models.CharField("类型", max_length=20, choices=OrgKind.choices)
     is_functional = models.BooleanField("功能型党组织", default=False)
     parent = models.ForeignKey(
@@ -228,7 +239,7 @@ class PartyOrg(models.Model):
         return PartyOrg.objects.filter(path__in=paths).order_by("depth")
 
     def save(self, *args, **kwargs):
-        self.name_norm = normalise(self.name)
+        self.name_norm, self.name_keys = normalise(self.name), search_keys(self.name)
         bump_tree_version()
         if self.pk is not None:
             return super().save(*args, **kwargs)

@@ -25,7 +25,9 @@ from core.access import (
     role_at,
 )
 from core.export import xlsx_response
+from core.lookup import lookup_response
 from core.paging import count_response, keyset_page
+from core.regions import city_prefix_choices, region_name
 from honours.services import ORG_PAGES_VERSION
 from people.models import Membership, Position, PositionKind
 
@@ -38,6 +40,7 @@ from .forms import (
     scoped_institutions,
     scoped_orgs,
 )
+from .labels import institution_choices, org_choices
 from .models import (
     Institution,
     InstitutionKind,
@@ -78,14 +81,13 @@ def tree_children(request, pk):
 def org_lookup(request):
     """Search-as-you-type results for the organisation choice of a form (see core.widgets.LookupWidget)."""
     role = int(request.GET.get("role", Role.SECRETARY)) if request.GET.get("role", "").isdigit() else Role.SECRETARY
-    found = scoped_orgs(request.user, max(role, Role.SECRETARY)).search(request.GET.get("q", ""))[:20]
-    return render(request, "core/_lookup_results.html", {"items": [(o.pk, o.name) for o in found]})
+    orgs = scoped_orgs(request.user, max(role, Role.SECRETARY))
+    return lookup_response(request, orgs.search, org_choices)
 
 
 @login_required
 def institution_lookup(request):
-    found = scoped_institutions(request.user).search(request.GET.get("q", ""))[:20]
-    return render(request, "core/_lookup_results.html", {"items": [(i.pk, i.name) for i in found]})
+    return lookup_response(request, scoped_institutions(request.user).search, institution_choices)
 
 
 @login_required
@@ -349,6 +351,7 @@ def institution_list(request):
                 i.get_kind_display(),
                 i.grade,
                 i.region_code,
+                region_name(i.region_code),
                 i.parent.name if i.parent else "",
                 i.managing_org.name,
                 i.staff_count,
@@ -363,6 +366,7 @@ def institution_list(request):
             "类型",
             "等级",
             "行政区划代码",
+            "行政区划",
             "上级单位",
             "管理党组织",
             "从业人员数",
@@ -376,7 +380,14 @@ def institution_list(request):
     return render(
         request,
         "orgs/institution_list.html",
-        {"page": page, "kinds": InstitutionKind.choices, "ownerships": Ownership.choices},
+        {
+            "page": page,
+            "kinds": InstitutionKind.choices,
+            "ownerships": Ownership.choices,
+            "regions": city_prefix_choices(
+                Institution.objects.visible_to(request.user).values_list("region_code", flat=True).distinct()[:2000]
+            ),
+        },  # fmt: skip
     )
 
 

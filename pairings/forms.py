@@ -3,8 +3,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from core.access import Role
-from core.widgets import LookupWidget
+from core.widgets import use_lookup
 from orgs.forms import DATE, OrgChoiceField, org_lookup, scoped_orgs
+from orgs.labels import org_choices
 from orgs.models import OrgKind, PartyOrg
 
 from .models import Commitment, Need, Pairing, PairingCategory, Project, Resource
@@ -23,7 +24,7 @@ def partner_orgs():
 def partner_field(label: str, required: bool = False) -> forms.ModelChoiceField:
     queryset = partner_orgs()
     field = forms.ModelChoiceField(queryset=queryset, label=label, required=required)
-    field.widget = LookupWidget(reverse("pairings:partner-lookup"), queryset)
+    use_lookup(field, reverse("pairings:partner-lookup"), org_choices)
     return field
 
 

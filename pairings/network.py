@@ -13,6 +13,7 @@ from django.utils import timezone
 from activities.models import Activity
 from alliances.models import Alliance, AllianceMember, Direction, Referral
 from core.access import Role
+from core.regions import city_prefix_choices
 from orgs.models import Institution, Ownership
 
 from . import services
@@ -188,4 +189,4 @@ def referral_counts(user) -> dict:
 def region_choices(user) -> list[tuple[str, str]]:
     """The cities (4-digit GB/T 2260 prefixes) of the units the user sees."""
     codes = Institution.objects.visible_to(user).values_list("region_code", flat=True).distinct()[:2000]
-    return sorted({(c[:4], c[:4] + "00") for c in codes if c})
+    return city_prefix_choices(codes)

@@ -29,7 +29,9 @@ from core.access import (
     require,
 )
 from core.export import xlsx_response
+from core.lookup import lookup_response
 from core.paging import count_response, keyset_page
+from orgs.labels import org_choices
 from orgs.models import PartyOrg
 
 from . import matching, services
@@ -340,12 +342,8 @@ def agreement(request, pk):
 @login_required
 def pairing_lookup(request):
     """Search-as-you-type over the active pairings the user sees (the pairing choice of an activity)."""
-    found = Pairing.objects.visible_to(request.user).filter(
-        status=Status.ACTIVE, title__contains=request.GET.get("q", "")
-    )
-    return render(
-        request, "core/_lookup_results.html", {"items": list(found.order_by("-id").values_list("id", "title")[:20])}
-    )
+    pairings = Pairing.objects.visible_to(request.user).filter(status=Status.ACTIVE).order_by("-id").only("id", "title")
+    return lookup_response(request, lambda q: pairings.filter(title__contains=q))
 
 
 @login_required
@@ -353,8 +351,7 @@ def partner_lookup(request):
     """Search-as-you-type over every active party organisation: a partner may be anyone's (names only)."""
     if highest_role(request.user) < Role.UNIT_ADMIN:
         raise PermissionDenied("只有单位管理员及以上角色可以选择共建单位")
-    found = partner_orgs().search(request.GET.get("q", ""))[:20]
-    return render(request, "core/_lookup_results.html", {"items": [(o.pk, o.name) for o in found]})
+    return lookup_response(request, partner_orgs().order_by("path").search, org_choices)
 
 
 @login_required

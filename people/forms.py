@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.urls import reverse
 
 from core import crypto
 from core.access import Role
@@ -12,9 +13,26 @@ from core.validators import (
     normalise_phone,
     validate_mobile,
 )
+from core.widgets import use_lookup
 from orgs.forms import DATE, OrgChoiceField, institution_lookup, org_lookup, scoped_institutions, scoped_orgs
 
 from .models import ADMIN_TITLES, MEMBER_STATUSES, PARTY_TITLES, Membership, Person, Position, PositionKind
+
+
+def person_choices(people) -> list[tuple[int, str, str]]:
+    """(id, name, organisation) per person: the picker's labels, so that two 王芳 differ."""
+    people = list(people)
+    orgs = dict(Person.objects.filter(pk__in=[p.pk for p in people]).values_list("pk", "home_org__name"))
+    return [(p.pk, p.name, orgs.get(p.pk) or "") for p in people]
+
+
+def person_field(user, label="人员", required=False, action="view") -> forms.ModelChoiceField:
+    """A picker over the active people the user may `action` (view, or change for linking an account)."""
+    queryset = Person.objects.visible_to(user, action).filter(is_active=True).only("id", "name")
+    field = forms.ModelChoiceField(queryset=queryset, label=label, required=required)
+    use_lookup(field, reverse("people:lookup") + ("?action=change" if action == "change" else ""), person_choices)
+    field.initial = None  # never a person preselected because the scope holds one
+    return field
 
 
 class PersonForm(forms.ModelForm):

@@ -5,6 +5,7 @@ from . import views
 app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
+    path("lookup/", views.person_lookup, name="lookup"),
     path("new/", views.person_create, name="create"),
     path("<int:pk>/", views.person_detail, name="detail"),
     path("<int:pk>/edit/", views.person_edit, name="edit"),

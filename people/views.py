@@ -11,12 +11,13 @@ from activities.models import Attendance, AttendanceStatus
 from core.access import Role, can, get_changeable_or_404, get_visible_or_404, highest_role, recheck_in_scope, require
 from core.export import xlsx_response
 from core.history import log_read
+from core.lookup import lookup_response
 from core.paging import count_response, keyset_page
 from honours.services import golden_year
 from orgs import services
 from orgs.models import PartyOrg
 
-from .forms import EndMembershipForm, PersonForm, PositionForm, TransferForm
+from .forms import EndMembershipForm, PersonForm, PositionForm, TransferForm, person_choices
 from .models import Education, Membership, PartyStatus, Person, Position, party_age, search_kind
 
 SORTS = {"org": ("org_path", "id"), "name": ("name_pinyin", "id"), "recent": ("-id",)}
@@ -273,3 +274,14 @@ def position_form(request, pk, position_pk=None):
         messages.success(request, f"已保存职务：{position.title}")
         return redirect("people:detail", person.pk)
     return render(request, "people/position_form.html", {"form": form, "person": person, "position": position})
+
+
+@login_required
+def person_lookup(request):
+    """The person picker's answers: active people the user may see (or change, for linking an account), by name
+    (繁简), pinyin, initials or exact ID number."""
+    if highest_role(request.user) < Role.SECRETARY:
+        raise PermissionDenied("您的角色无权查找人员")
+    action = "change" if request.GET.get("action") == "change" else "view"
+    people = Person.objects.visible_to(request.user, action).filter(is_active=True).only("id", "name")
+    return lookup_response(request, lambda query: people.search(query).order_by("name_pinyin", "id"), person_choices)

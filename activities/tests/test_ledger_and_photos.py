@@ -1,5 +1,6 @@
 import io
 import zipfile
+from unittest import mock
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -59,6 +60,27 @@ class LedgerTest(ActivityTestCase):
         page = self.client.get(reverse("activities:ledger", args=[self.branch_a1.pk, 2024]))
         self.assertContains(page, "一月支部党员大会")
         self.assertNotContains(page, "上年度的会")
+
+    def test_a_meeting_not_yet_held_is_not_on_record(self):
+        """On 1 February the 20 February meeting is planned: nobody is absent from it and no grid counts it."""
+        self.login("secretary")
+        url = reverse("activities:ledger", args=[self.branch_a1.pk, 2024])
+        with mock.patch("activities.ledger.timezone.now", return_value=at(2024, 2, 1, 9, 0)):
+            doc = Document(io.BytesIO(self.client.get(url + "?format=docx").content))
+            page = self.client.get(url).content.decode()
+            record = Document(io.BytesIO(self.client.get(reverse("activities:record", args=[self.second.pk])).content))
+        headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+        self.assertEqual(headings, ["01月15日 支部党员大会：一月支部党员大会"])
+        self.assertIn("共记录活动 1 次", "\n".join(p.text for p in doc.paragraphs))
+        party_day = next(row for row in doc.tables[0].rows if row.cells[0].text.startswith("主题党日"))
+        self.assertEqual([c.text for c in party_day.cells[1:]], ["0"] * 13)
+        self.assertNotIn("缺席 2 人", "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells))
+        held, planned = page.split("已安排、尚未召开")
+        self.assertNotIn("二月主题党日", held)
+        self.assertIn("二月主题党日", planned)
+        fields = {row.cells[0].text: row.cells[1].text for row in record.tables[0].rows}
+        self.assertIn("尚未召开", fields["时间"])
+        self.assertNotIn("缺席人员及原因", fields)
 
     def test_the_printable_signin_sheet_has_a_signature_column(self):
         self.login("secretary")

@@ -227,7 +227,8 @@ def org_ledger(request, pk, year):
         {
             "org": org,
             "year": year,
-            "rows": rows,
+            "rows": [r for r in rows if not r["planned"]],
+            "planned": [r for r in rows if r["planned"]],
             "grid": ledger.period_grid(rows),
             "detail": reverse("activities:list"),
         },

@@ -162,7 +162,6 @@ class AssessmentTest(CastTestCase):
         self.login("outsider")
         self.assertEqual(self.client.get(url).status_code, 404)
 
-
     def test_submit_keeps_what_was_typed_and_a_bad_score_loses_nothing(self):
         scheme = AssessmentScheme.objects.create(name="2025年星级党支部评定", year=2025, issuer_org=self.org_a,
                                                  bands=[[90, 5], [0, 1]], satisfaction_weight="0")  # fmt: skip

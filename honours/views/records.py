@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.access import Role, get_visible_or_404, granted_roots, highest_role, recheck_in_scope, under_any
 from core.export import xlsx_response
+from core.lookup import lookup_response
 from core.paging import count_response, keyset_page
 from orgs.models import PartyOrg
 from people.models import PartyStatus, Person, party_age
@@ -132,24 +133,8 @@ def _awarded(kind: HonourKind | None, person_ids) -> set[int]:
 @login_required
 def honour_lookup(request):
     """Search-as-you-type over honours in scope by the recipient's name (an article's honour choice)."""
-    q = request.GET.get("q", "").strip()
-    found = (
-        Honour.objects.visible_to(request.user)
-        .filter(Q(person__name__startswith=q) | Q(org__name__contains=q) | Q(post_name__contains=q))
-        .select_related("kind", "person", "org")
-        .order_by("-year", "-id")[:20]
-        if q
-        else []
-    )
-    return render(request, "core/_lookup_results.html", {"items": [(h.pk, str(h)) for h in found]})
-
-
-@login_required
-def person_lookup(request):
-    if highest_role(request.user) < Role.SECRETARY:  # the picker of forms for secretaries and above
-        raise PermissionDenied("您的角色无权查找人员")
-    found = Person.objects.visible_to(request.user).filter(is_active=True).search(request.GET.get("q", ""))
-    found = found.select_related("home_org")[:20]
-    return render(
-        request, "core/_lookup_results.html", {"items": [(p.pk, f"{p.name}（{p.home_org.name}）") for p in found]}
+    honours = Honour.objects.visible_to(request.user).select_related("kind", "person", "org").order_by("-year", "-id")
+    return lookup_response(
+        request,
+        lambda q: honours.filter(Q(person__name__startswith=q) | Q(org__name__contains=q) | Q(post_name__contains=q)),
     )

@@ -1,5 +1,5 @@
 // Page behaviour without inline script (the Content-Security-Policy allows none): confirmations, auto-submitting
-// selects, print buttons, the tree's expand marker and the lookup widget.
+// selects, print buttons, the tree's expand marker and the lookup widget (pick, clear, Esc, arrows, click outside).
 (function () {
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
@@ -12,13 +12,71 @@
 
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) { window.print(); return; }
-    // Lookup widget: a click on a result fills the hidden id and the search box.
     var button = event.target.closest(".lookup-results button[data-id]");
-    if (!button) return;
+    if (button) { pick(button); return; }
+    // A click anywhere else closes every open list of matches (it must never hide the save button).
+    document.querySelectorAll(".lookup-results").forEach(function (list) {
+      if (!list.closest(".lookup").contains(event.target)) close(list.closest(".lookup"));
+    });
+  });
+
+  // Lookup widget (core.widgets.LookupWidget): a hidden id and a search box.
+  function pick(button) {
     var box = button.closest(".lookup");
     box.querySelector("input[type=hidden]").value = button.dataset.id;
     box.querySelector("input[type=search]").value = button.dataset.label;
+    box.dataset.picked = button.dataset.label;
+    close(box);
+    box.querySelector("input[type=search]").focus();
+  }
+
+  function close(box) {
     box.querySelector(".lookup-results").innerHTML = "";
+  }
+
+  function results(box) {
+    return Array.prototype.slice.call(box.querySelectorAll(".lookup-results button[data-id]"));
+  }
+
+  document.addEventListener("input", function (event) {
+    var box = event.target.closest && event.target.closest(".lookup");
+    if (!box || event.target.type !== "search") return;
+    // What is shown is what is saved: once the text no longer names the picked record, nothing is picked.
+    var hidden = box.querySelector("input[type=hidden]");
+    var picked = box.dataset.picked !== undefined ? box.dataset.picked : event.target.defaultValue;
+    if (event.target.value !== picked) hidden.value = "";
+    if (!event.target.value.trim()) close(box);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var box = event.target.closest && event.target.closest(".lookup");
+    if (!box) return;
+    var options = results(box);
+    var at = options.indexOf(document.activeElement);
+    if (event.key === "Escape") {
+      if (options.length || box.querySelector(".lookup-note")) { close(box); event.preventDefault(); }
+      box.querySelector("input[type=search]").focus();
+    } else if (event.key === "ArrowDown" && options.length) {
+      options[Math.min(at + 1, options.length - 1)].focus();
+      event.preventDefault();
+    } else if (event.key === "ArrowUp" && options.length) {
+      if (at <= 0) box.querySelector("input[type=search]").focus(); else options[at - 1].focus();
+      event.preventDefault();
+    } else if (event.key === "Enter" && event.target.type === "search") {
+      // Enter in the box picks the first match instead of sending the form half-filled.
+      event.preventDefault();
+      if (options.length) pick(options[0]);
+    }
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    // Matches arriving after a pick (or after the box was emptied) are stale.
+    var box = event.detail.target && event.detail.target.closest && event.detail.target.closest(".lookup");
+    if (!box) return;
+    var text = box.querySelector("input[type=search]").value;
+    if (!text.trim() || (box.dataset.picked === text && box.querySelector("input[type=hidden]").value)) {
+      event.detail.shouldSwap = false;
+    }
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
