@@ -1,6 +1,7 @@
 from django import forms
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.models import ActivityKind
 from core.access import Role, paths_above_grants, scope_q
@@ -8,6 +9,7 @@ from core.text import to_simplified
 from core.widgets import use_lookup_when_large
 from honours.models import Honour
 from orgs.forms import OrgChoiceField, org_lookup, scoped_orgs
+from pairings import services as pairing_services
 from pairings.models import Pairing
 
 from .models import Article, ArticlePhoto, Column
@@ -128,7 +130,7 @@ class ConfirmForm(forms.Form):
         queryset=Pairing.objects.none(),
         label="报道的共建关系",
         required=False,
-        help_text="页面提到的单位中，有两方以上同属的共建关系",
+        help_text="页面提到的单位中有两方同属、活动当日在共建期内、本组织为其一方的共建关系",
     )
     event_kind = forms.ModelChoiceField(
         queryset=ActivityKind.objects.filter(is_active=True), label="活动类型", required=False
@@ -136,6 +138,7 @@ class ConfirmForm(forms.Form):
 
     def __init__(self, *args, item, pairings=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.item = item
         self.fields["column"].queryset = Column.objects.filter(org=item.org, is_active=True).select_related("org")
         self.fields["pairing"].queryset = Pairing.objects.filter(pk__in=[p.pk for p in pairings])
         dated = [d for d in item.extracted.get("event_dates", []) if not d.startswith("?")]
@@ -154,4 +157,11 @@ class ConfirmForm(forms.Form):
                 self.add_error("event_date", "建立活动记录需要活动日期。")
             if not data.get("event_kind"):
                 self.add_error("event_kind", "建立活动记录需要活动类型。")
+        pairing = data.get("pairing")
+        published = data.get("published_at")
+        day = data.get("event_date") or (timezone.localtime(published).date() if published else None)
+        if pairing and day:
+            problem = pairing_services.term_problem(pairing, self.item.org, day)
+            if problem:
+                self.add_error("pairing", problem)
         return data

@@ -194,8 +194,21 @@ def stage(user, org: PartyOrg, name: str, data: bytes, batch: str | None = None)
     return batch
 
 
-def proposals(item: PageImport) -> dict:
-    """The extracted names matched against the registry inside the importer's unit (linked when known)."""
+def event_day(item: PageImport) -> datetime.date | None:
+    """The day the page reports: its first dated event, else the day it was published."""
+    from .extract.dates import parse_published
+
+    dated = [d for d in item.extracted.get("event_dates") or [] if not d.startswith("?")]
+    if dated:
+        return datetime.date.fromisoformat(dated[0])
+    published = parse_published(item.extracted.get("published_at") or "")
+    return published.date() if isinstance(published, datetime.datetime) else published
+
+
+def proposals(user, item: PageImport, day: datetime.date | None = None) -> dict:
+    """The extracted names matched against the registry (people: those the reviewing user may see), and the
+    pairings the page may report: ones the user may link, in force on the event day, with the importing
+    organisation on one side and another side named on the page."""
     data = item.extracted
     names = [normalise(n) for n in data.get("institutions", [])]
     known_units = dict(Institution.objects.filter(name_norm__in=names).values_list("name_norm", "id"))
@@ -204,13 +217,13 @@ def proposals(item: PageImport) -> dict:
     people_names = [normalise(p["name"]) for p in data.get("people", [])]
     known_people = {}
     for name_norm, pk in (
-        Person.objects.visible_to(item.created_by)
-        .filter(name_norm__in=people_names)
-        .values_list("name_norm", "id")[:200]
+        Person.objects.visible_to(user).filter(name_norm__in=people_names).values_list("name_norm", "id")[:200]
     ):
         known_people.setdefault(name_norm, pk)
     return {
-        "pairings": reported_pairings(set(known_units.values()), set(known_orgs.values())),
+        "pairings": reported_pairings(
+            user, item.org, set(known_units.values()), set(known_orgs.values()), day or event_day(item)
+        ),
         "institutions": [(n, known_units.get(normalise(n))) for n in data.get("institutions", [])],
         "party_organisations": [(n, known_orgs.get(normalise(n))) for n in data.get("party_organisations", [])],
         "people": [(p["name"], p["posts"], known_people.get(normalise(p["name"]))) for p in data.get("people", [])],
@@ -233,13 +246,20 @@ def earlier_imports(user, item: PageImport) -> list[tuple[Article, bool]]:
     return found
 
 
-def reported_pairings(unit_ids: set[int], org_ids: set[int]) -> list:
-    """Pairings at least two of whose sides the page names (by unit or by party organisation)."""
-    if len(unit_ids) + len(org_ids) < 2:
+def reported_pairings(user, org: PartyOrg, unit_ids: set[int], org_ids: set[int], day) -> list:
+    """Pairings at least two of whose sides (on the day) the page names by unit or by party organisation."""
+    if len(unit_ids) + len(org_ids) < 2 or day is None:
         return []
-    sides = PairingMember.objects.filter(Q(institution_id__in=unit_ids) | Q(org_id__in=org_ids), left_on__isnull=True)
+    sides = PairingMember.objects.filter(
+        Q(institution_id__in=unit_ids) | Q(org_id__in=org_ids), accepted_at__isnull=False, joined_on__lte=day
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=day))
     counts = sides.values("pairing_id").annotate(n=Count("id")).filter(n__gte=2).values_list("pairing_id", flat=True)
-    return list(Pairing.objects.filter(pk__in=list(counts[:20])).order_by("-id"))
+    candidates = (
+        Pairing.objects.visible_to(user)
+        .filter(pairing_services.in_force_q(day), pk__in=list(counts[:50]))
+        .order_by("-starts_on", "-id")
+    )
+    return [p for p in candidates[:20] if not pairing_services.term_problem(p, org, day)]
 
 
 def confirm(user, item: PageImport, cleaned: dict) -> Article:
@@ -296,7 +316,7 @@ def _activity_from_page(user, item: PageImport, cleaned: dict, data: dict) -> Ac
     )
     activity_services.set_organisers(activity, [item.org])
     own_institution = item.org.institution.name if item.org.institution_id else ""
-    found = proposals(item)
+    found = proposals(user, item, day)
     for name, unit_id in found["institutions"]:
         if name != own_institution:
             GuestGroup.objects.create(activity=activity, institution_id=unit_id, unit_name=name[:120], count=0)

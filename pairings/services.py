@@ -131,6 +131,24 @@ def update_status(pairing: Pairing) -> None:
         Pairing.objects.filter(pk=pairing.pk).update(status=status)
 
 
+def in_force_q(on: datetime.date) -> Q:
+    """Pairings in force on a date: confirmed, signed and started by then, not yet expired."""
+    return (
+        Q(status__in=[Status.ACTIVE, Status.ENDED], starts_on__lte=on)
+        & (Q(signed_on__isnull=True) | Q(signed_on__lte=on))
+        & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    )
+
+
+def term_problem(pairing: Pairing, org: PartyOrg, on: datetime.date) -> str:
+    """Why an activity of `org` on a date cannot count for the pairing ("" when it can)."""
+    if not Pairing.objects.filter(in_force_q(on), pk=pairing.pk).exists():
+        return f"“{pairing.title}”在 {on:%Y-%m-%d} 不在共建期内（{pairing.starts_on:%Y-%m-%d} 起）"
+    if not any(org.path.startswith(side.path) for side in member_orgs(pairing, on)):
+        return f"{org.name}不是“{pairing.title}”在 {on:%Y-%m-%d} 的共建成员（或其下级组织）"
+    return ""
+
+
 def member_orgs(pairing: Pairing, on: datetime.date) -> list[PartyOrg]:
     """Organisations of the accepted members current on a date (the organisers of a joint activity)."""
     rows = pairing.members.filter(accepted_at__isnull=False, joined_on__lte=on).filter(

@@ -298,28 +298,71 @@ class PageImportTest(NewsTestCase):
         self.assertContains(self.client.get(response["Location"]), "压缩包里没有文件")
         self.assertEqual(self.upload("x.txt", b"a", username="secretary").status_code, 403)
 
-    def test_a_page_naming_two_sides_of_a_pairing_is_linked_to_it(self):
+    def pairing(self, title, sides, starts_on, signed_on=None):
         import datetime
 
         from pairings.models import Pairing, PairingCategory, PairingMember
 
-        pairing = Pairing.objects.create(title="甲乙联学共建", category=PairingCategory.objects.first(), lead_org=self.org_a,
-                                         status="active", starts_on=datetime.date(2024, 1, 1))  # fmt: skip
-        for org, inst in ((self.org_a, self.hospital_a), (self.org_b, self.hospital_b)):
+        pairing = Pairing.objects.create(title=title, category=PairingCategory.objects.first(), lead_org=sides[0][0],
+                                         status="active", starts_on=starts_on, signed_on=signed_on)  # fmt: skip
+        for org, inst in sides:
             PairingMember.objects.create(pairing=pairing, org=org, org_path=org.path, institution=inst,
-                                         is_lead=org == self.org_a, joined_on=datetime.date(2024, 1, 1))  # fmt: skip
+                                         is_lead=org == sides[0][0], joined_on=starts_on,
+                                         accepted_at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))  # fmt: skip
+        return pairing
+
+    def test_a_page_naming_two_sides_of_a_pairing_is_linked_to_it(self):
+        import datetime
+
+        pairing = self.pairing("甲乙联学共建", [(self.org_a, self.hospital_a), (self.org_b, self.hospital_b)],
+                               datetime.date(2024, 1, 1))  # fmt: skip
+        late = self.pairing("甲乙续签共建", [(self.org_a, self.hospital_a), (self.org_b, self.hospital_b)],
+                            datetime.date(2024, 6, 1), signed_on=datetime.date(2024, 6, 1))  # fmt: skip
+        foreign = self.pairing("乙院与某镇共建", [(self.org_b, self.hospital_b), (self.partner_org, None)],
+                               datetime.date(2024, 1, 1))  # fmt: skip
         page = (
-            "首页 > 党建\n两院开展联学共建\n发布时间:2024-05-25\n5月22日,甲市博爱医院与乙市人民医院开展联学共建活动。\n"
+            "首页 > 党建\n两院开展联学共建\n发布时间:2024-05-25\n文稿撰写 | 林晓  周明\n"
+            "5月22日,甲市博爱医院、乙市人民医院与中共某镇委员会开展联学共建活动。\n"
         )
         self.upload("pair.txt", page.encode())
         item = PageImport.objects.get()
-        self.assertContains(self.client.get(reverse("news:import-review", args=[item.pk])), "甲乙联学共建")
+        review = self.client.get(reverse("news:import-review", args=[item.pk])).content.decode()
+        self.assertIn("甲乙联学共建", review)
+        self.assertNotIn("甲乙续签共建", review)  # signed after the event
+        self.assertNotIn("乙院与某镇共建", review)  # not the importer's pairing, nor in their scope
+        self.assertIn('name="author" value="林晓、周明"', review)
         form = {"column": self.column.pk, "title": "两院开展联学共建", "published_at": "2024-05-25T09:00", "source": "",
-                "author": "", "editor": "", "body": item.extracted["body"], "pairing": pairing.pk,
+                "author": "", "editor": "", "body": item.extracted["body"], "pairing": late.pk,
                 "create_activity": "on", "event_date": "2024-05-22", "event_kind": self.kind("joint_study").pk}  # fmt: skip
+        refused = self.client.post(reverse("news:import-review", args=[item.pk]), form)
+        self.assertEqual((refused.status_code, Article.objects.count()), (200, 0))
+        form["pairing"] = foreign.pk
+        self.client.post(reverse("news:import-review", args=[item.pk]), form)
+        self.assertEqual(Article.objects.count(), 0)
+        form["pairing"] = pairing.pk
         self.client.post(reverse("news:import-review", args=[item.pk]), form)
         article = Article.objects.get()
         self.assertEqual((article.pairing, article.activity.pairing), (pairing, pairing))
+
+    def test_a_page_imported_by_the_command_is_reviewed_in_the_browser(self):
+        """import_pages has no uploader: the admin who reviews the page is the one whose scope counts."""
+        import tempfile
+
+        from django.core.management import call_command
+
+        with tempfile.TemporaryDirectory() as tmp:
+            Path(tmp, "a.txt").write_text(
+                "首页 > 党建\n医院党委召开会议\n发布时间:2024-05-25\n5月22日,医院党委书记雷继敏主持会议并讲话。\n"
+            )
+            call_command(
+                "import_pages", tmp, org=str(self.org_a.pk), report=str(Path(tmp, "r.csv")), stdout=io.StringIO()
+            )
+        item = PageImport.objects.get()
+        self.assertIsNone(item.created_by)
+        self.login("unit_admin")
+        review = self.client.get(reverse("news:import-review", args=[item.pk]))
+        self.assertContains(review, "雷继敏")
+        self.assertContains(review, '雷继敏：医院党委书记 <span class="badge ok">已在登记库</span>', html=False)
 
     def test_another_units_import_is_out_of_reach(self):
         self.upload("ok.txt", "标题一篇\n发布时间:2024-05-25\n正文内容很长很长,医院党委开展活动。\n".encode())

@@ -64,7 +64,7 @@ def review(request, pk):
     if item.status != PageImportStatus.PENDING:
         messages.info(request, "这一页已经处理过了。")
         return redirect("news:import-batch", item.batch)
-    found = importer.proposals(item)
+    found = importer.proposals(request.user, item, _posted_day(request) or importer.event_day(item))
     initial = _initial(item)
     initial["pairing"] = found["pairings"][0] if found["pairings"] else None
     form = ConfirmForm(request.POST or None, item=item, initial=initial, pairings=found["pairings"])
@@ -94,6 +94,23 @@ def reject(request, pk):
     return redirect("news:import-batch", item.batch)
 
 
+def _posted_day(request) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(request.POST.get("event_date") or "")
+    except ValueError:
+        return None
+
+
+def credit_text(value, limit: int = 80) -> str:
+    """A page's credit line as one field: names joined with 、, cut at a name rather than inside one."""
+    names = value if isinstance(value, list) else str(value or "").replace("、", " ").replace("，", " ").split()
+    text = ""
+    for name in (str(n).strip() for n in names):
+        if name and len(text) + len(name) + 1 <= limit:
+            text = f"{text}、{name}" if text else name
+    return text
+
+
 def _initial(item: PageImport) -> dict:
     data = item.extracted
     published = parse_published(data.get("published_at") or "")
@@ -110,9 +127,9 @@ def _initial(item: PageImport) -> dict:
         "column": column,
         "title": data.get("title", ""),
         "published_at": published,
-        "source": data.get("source") or "",
-        "author": data.get("author") or "",
-        "editor": data.get("editor") or "",
+        "source": credit_text(data.get("source")),
+        "author": credit_text(data.get("author")),
+        "editor": credit_text(data.get("editor")),
         "body": data.get("body", ""),
         "event_date": dates[0] if dates and not dates[0].startswith("?") else None,  # '????-06-29': year unknown
         "event_kind": importer.default_kind(data.get("event_type")),
