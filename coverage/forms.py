@@ -2,6 +2,7 @@ from django import forms
 
 from core.access import Role
 from orgs.forms import DATE, OrgChoiceField, org_lookup, scoped_orgs
+from orgs.models import OrgKind
 
 from .models import SurveyRound, SurveyRow
 
@@ -14,8 +15,9 @@ class RoundForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["sector"] = OrgChoiceField(queryset=scoped_orgs(user, Role.SECTOR_ADMIN), label="行业党委")
-        org_lookup(self.fields["sector"], Role.SECTOR_ADMIN)
+        sectors = scoped_orgs(user, Role.SECTOR_ADMIN).filter(kind=OrgKind.SECTOR_COMMITTEE)
+        self.fields["sector"] = OrgChoiceField(queryset=sectors, label="行业党委")
+        org_lookup(self.fields["sector"], Role.SECTOR_ADMIN, kinds=[OrgKind.SECTOR_COMMITTEE])
 
 
 class RowForm(forms.ModelForm):
@@ -23,6 +25,10 @@ class RowForm(forms.ModelForm):
         model = SurveyRow
         fields = ["operating", "staff_count", "formal_members", "probationary_members", "org_form", "instructor",
                   "has_union", "has_youth_league", "note"]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff_count"].required = True
 
 
 SHEET_MAX_BYTES = 5 * 1024 * 1024  # a sector's private institutions: a few thousand rows, well under 1 MB

@@ -73,7 +73,8 @@ class SurveyRow(models.Model):
     institution = models.ForeignKey("orgs.Institution", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
     org_path = PathField(editable=False)  # the institution's managing organisation: its admin fills the row
     operating = models.BooleanField("在营", default=True)
-    staff_count = models.PositiveIntegerField("从业人员数", default=0)
+    # None until someone reports it: the registry knows party members, not a private clinic's staff
+    staff_count = models.PositiveIntegerField("从业人员数", null=True, blank=True)
     formal_members = models.PositiveIntegerField("正式党员数", default=0)
     probationary_members = models.PositiveIntegerField("预备党员数", default=0)
     org_form = models.CharField("党组织情况", max_length=6, choices=OrgForm.choices, default=OrgForm.NONE)
@@ -105,6 +106,8 @@ class SurveyRow(models.Model):
                 "has_youth_league")  # fmt: skip
 
     def clean(self):
+        if self.staff_count is None:
+            raise ValidationError({"staff_count": "请填写从业人员数。"})
         if self.formal_members + self.probationary_members > self.staff_count:
             raise ValidationError({"formal_members": f"党员人数（正式 {self.formal_members} + 预备 {self.probationary_members}）"
                                                      f"不能多于从业人员数（{self.staff_count}）。"})  # fmt: skip

@@ -34,7 +34,7 @@ def open_round(sector: PartyOrg, name: str, started_on, closes_on=None) -> Surve
         survey = SurveyRound.objects.create(sector=sector, name=name, started_on=started_on, closes_on=closes_on,
                                             previous=previous)  # fmt: skip
         before = {r.institution_id: r for r in previous.rows.all()} if previous else {}
-        institutions = list(private_institutions(sector).only("id", "org_path"))
+        institutions = list(private_institutions(sector).only("id", "org_path", "staff_count"))
         registry = _registry_figures([i.pk for i in institutions if i.pk not in before])
         rows = []
         for institution in institutions:
@@ -45,7 +45,7 @@ def open_round(sector: PartyOrg, name: str, started_on, closes_on=None) -> Surve
                     setattr(row, field, getattr(old, field))
                 row.probationary_members, row.previous = old.probationary_members, old.figures()
             else:
-                _prefill(row, registry.get(institution.pk, {}))
+                _prefill(row, registry.get(institution.pk, {}), institution.staff_count)
             row.derive(minimum)
             rows.append(row)
         SurveyRow.objects.bulk_create(rows, batch_size=2000)
@@ -73,12 +73,13 @@ def _registry_figures(institution_ids: list[int]) -> dict[int, dict]:
     return figures
 
 
-def _prefill(row: SurveyRow, figures: dict) -> None:
+def _prefill(row: SurveyRow, figures: dict, staff_count: int | None) -> None:
+    """Party figures from the registry; staff from the unit's own record, else left to be reported."""
     row.formal_members = figures.get("formal", 0)
     row.probationary_members = figures.get("probationary", 0)
-    row.staff_count = row.formal_members + row.probationary_members
+    row.staff_count = staff_count
     row.org_form = figures.get("form", OrgForm.NONE)
-    row.note = "从业人员数待填报（按登记库党员数预填）"
+    row.note = "" if staff_count is not None else "从业人员数待填报"
 
 
 def save_row(user, row: SurveyRow) -> SurveyRow:
@@ -151,4 +152,10 @@ def changed_fields(row: SurveyRow) -> list[tuple[str, object, object]]:
         return []
     labels = {f.name: f.verbose_name for f in SurveyRow._meta.fields}
     current = row.figures()
-    return [(str(labels[k]), row.previous.get(k), v) for k, v in current.items() if row.previous.get(k) != v]
+
+    def shown(value):
+        return "未填报" if value is None else value
+
+    return [
+        (str(labels[k]), shown(row.previous.get(k)), shown(v)) for k, v in current.items() if row.previous.get(k) != v
+    ]

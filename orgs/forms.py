@@ -16,8 +16,10 @@ class OrgChoiceField(forms.ModelChoiceField):
         return "　" * (obj.depth - 1) + obj.name
 
 
-def org_lookup(field: forms.ModelChoiceField, min_role: int) -> None:
-    use_lookup(field, reverse("orgs:lookup") + f"?role={int(min_role)}", org_choices)
+def org_lookup(field: forms.ModelChoiceField, min_role: int, kinds=()) -> None:
+    """A picker over the organisations of `field`'s queryset: `kinds` must repeat any kind filter it has."""
+    query = f"?role={int(min_role)}" + (f"&kind={','.join(kinds)}" if kinds else "")
+    use_lookup(field, reverse("orgs:lookup") + query, org_choices)
 
 
 def institution_lookup(field: forms.ModelChoiceField) -> None:

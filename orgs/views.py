@@ -82,6 +82,9 @@ def org_lookup(request):
     """Search-as-you-type results for the organisation choice of a form (see core.widgets.LookupWidget)."""
     role = int(request.GET.get("role", Role.SECRETARY)) if request.GET.get("role", "").isdigit() else Role.SECRETARY
     orgs = scoped_orgs(request.user, max(role, Role.SECRETARY))
+    kinds = [k for k in request.GET.get("kind", "").split(",") if k in OrgKind.values]
+    if kinds:  # a field that takes only some kinds (a survey round's 行业党委)
+        orgs = orgs.filter(kind__in=kinds)
     return lookup_response(request, orgs.search, org_choices)
 
 

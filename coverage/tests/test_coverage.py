@@ -26,7 +26,7 @@ class CoverageTest(CastTestCase):
         cls.clinic = Institution.objects.create(name="甲市仁和门诊部", ownership="private", kind="clinic",
                                                 region_code="442000", managing_org=cls.org_a)  # fmt: skip
         cls.private = Institution.objects.create(name="甲市康宁医院", ownership="private", kind="hospital",
-                                                 region_code="442000", managing_org=cls.sector)  # fmt: skip
+                                                 region_code="442000", managing_org=cls.sector, staff_count=120)  # fmt: skip
         PartyOrg.objects.create(
             name="甲市康宁医院党支部", kind=OrgKind.BRANCH, parent=cls.sector, institution=cls.private
         )
@@ -45,8 +45,11 @@ class CoverageTest(CastTestCase):
         self.assertEqual(set(rows), {"甲市仁和门诊部", "甲市康宁医院"})
         clinic = rows["甲市仁和门诊部"]
         self.assertEqual((clinic.formal_members, clinic.status), (3, CoverageStatus.SHOULD_BUILD))
+        # staff: the unit's own figure where the registry has one, else to be reported, never the member count
+        self.assertEqual((clinic.staff_count, rows["甲市康宁医院"].staff_count), (None, 120))
         self.assertEqual(rows["甲市康宁医院"].status, CoverageStatus.OWN)
         page = self.client.get(reverse("coverage:detail", args=[first.pk])).content.decode()
+        self.assertIn("待填报", page)
         self.assertIn("50.0%", page)  # coverage rate: 1 of 2 operating units
 
         self.login("unit_admin")  # the clinic's managing organisation fills its own row
@@ -78,6 +81,18 @@ class CoverageTest(CastTestCase):
         self.assertEqual(self.client.get(url, {"count": "1"}).content.decode(), "共 1 条")
         self.assertEqual(self.client.get(url, {"export": "xlsx", "change": "closed"}).status_code, 200)
 
+    def test_a_round_belongs_to_a_sector_committee(self):
+        self.login("sector_admin")
+        lookup = reverse("orgs:lookup")
+        form = self.client.get(reverse("coverage:create")).content.decode()
+        self.assertIn(f'name="sector" value="{self.sector.pk}"', form)  # the only sector committee: chosen
+        self.assertIn(f"{lookup}?role=40&amp;kind=sector_committee", form)
+        found = self.client.get(lookup, {"q": "党支部", "role": "40", "kind": "sector_committee"}).content.decode()
+        self.assertNotIn("党支部", found.replace("没有匹配的结果", ""))
+        data = {"sector": self.branch_a1.pk, "name": "支部摸排", "started_on": "2023-03-01", "closes_on": ""}
+        self.assertContains(self.client.post(reverse("coverage:create"), data), "选择一个有效的选项")
+        self.assertFalse(SurveyRound.objects.filter(name="支部摸排").exists())
+
     def test_a_sheet_with_errors_writes_nothing_and_names_each_problem(self):
         survey = self.open_round()
         upload = sheet([("甲市仁和门诊部", "是", 2, 5, "联合组建", ""), ("不存在的诊所", "是", 3, 0, "未建立", ""),
@@ -91,7 +106,7 @@ class CoverageTest(CastTestCase):
             "应为“单独组建”“联合组建”或“未建立”",
         ):
             self.assertIn(expected, html)
-        self.assertEqual(SurveyRow.objects.get(round=survey, institution=self.clinic).staff_count, 3)
+        self.assertIsNone(SurveyRow.objects.get(round=survey, institution=self.clinic).staff_count)
         self.assertEqual(SurveyRow.objects.get(round=survey, institution=self.clinic).org_form, OrgForm.NONE)
         self.login("unit_admin")
         self.assertEqual(
