@@ -170,11 +170,19 @@ class PublicSiteTest(NewsTestCase):
         hit = reverse("news:site-hit", args=[article.pk])
         browser = {"HTTP_USER_AGENT": "Mozilla/5.0 (iPhone) Mobile Safari"}
         for _ in range(3):
-            self.assertEqual(self.client.post(hit, **browser).status_code, 204)
+            self.assertEqual(self.client.post(hit, **browser).json(), {"views": 1})  # a refresh is not a view
         self.client.post(hit, HTTP_USER_AGENT="Mozilla/5.0 (compatible; Baiduspider/2.0)")
-        self.client.post(hit, REMOTE_ADDR="10.0.0.9", **browser)
+        # a reader sees the count go up at once, before any folding
+        self.assertEqual(self.client.post(hit, REMOTE_ADDR="10.0.0.9", **browser).json(), {"views": 2})
         self.assertEqual(self.client.get(hit).status_code, 405)
         self.assertEqual(ArticleHit.objects.count(), 2)
+        self.login("unit_admin")
+        self.assertContains(self.client.get(reverse("news:list")), '<td data-label="浏览">2</td>', html=False)
+        self.assertContains(self.client.get(reverse("news:detail", args=[article.pk])), "浏览 2")
+        from django.utils import timezone
+
+        self.assertEqual(services.fold_views(timezone.localdate()), 0)  # the schedule keeps today's hits apart
+        self.assertEqual(self.client.post(hit, **browser).json(), {"views": 2})
         self.assertEqual(services.fold_views(), 2)
         article.refresh_from_db()
         self.assertEqual((article.views, ArticleHit.objects.count()), (2, 0))

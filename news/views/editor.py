@@ -54,6 +54,9 @@ def article_list(request):
         qs.values("id", "title", "status", "published_at", "org__name", "column__name", "views", "imported_views"),
         ORDERING, request.GET.get("after"),
     )  # fmt: skip
+    today = services.unfolded_hits(row["id"] for row in page.rows)
+    for row in page.rows:
+        row["views_now"] = row["views"] + row["imported_views"] + today.get(row["id"], 0)
     return render(request, "news/article_list.html", {
         "page": page, "statuses": Status.choices, "columns": writable_columns(request.user),
         "can_write": highest_role(request.user) >= Role.SECRETARY,
@@ -87,7 +90,7 @@ def article_form(request, pk=None):
 def article_detail(request, pk):
     article = get_visible_or_404(request.user, Article.objects.select_related("org", "column", "activity"), pk=pk)
     return render(request, "news/article_detail.html", {
-        "article": article, "photos": article.photos.all(), "steps": services.allowed_steps(request.user, article),
+        "article": article, "views_now": services.views_now(article), "photos": article.photos.all(), "steps": services.allowed_steps(request.user, article),
         "step_names": services.STEP_NAMES, "photo_form": PhotoForm(),
     })  # fmt: skip
 
