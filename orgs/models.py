@@ -297,6 +297,8 @@ class WarningCode(models.TextChoices):
     FEW_FORMAL_MEMBERS = "few_formal", "正式党员不足3人"
     BRANCH_TOO_LARGE = "branch_too_large", "党支部党员超过50人"
     NO_COMMITTEE = "no_committee", "7名以上正式党员未设支委会"
+    COMMITTEE_NOT_RECORDED = "committee_unrecorded", "召开了支委会但未登记支委会委员"
+    PROBATION_OVERDUE = "probation_overdue", "预备期已满未转正"
     COMMITTEE_SIZE = "committee_size", "支委会人数不符合3–7人"
     NO_SECRETARY = "no_secretary", "未配备书记"
     JOINT_TOO_MANY_UNITS = "joint_too_many", "联合党支部超过5个单位"
@@ -313,6 +315,7 @@ class OrgWarning(models.Model):
 
     org = models.ForeignKey(PartyOrg, on_delete=models.CASCADE, related_name="warnings")
     institution = models.ForeignKey(Institution, null=True, blank=True, on_delete=models.CASCADE)
+    person = models.ForeignKey("people.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     org_path = PathField()
     code = models.CharField(max_length=24, choices=WarningCode.choices)
     message = models.CharField(max_length=200)

@@ -66,6 +66,13 @@ class OrgFacts:
     committee_size: int
     has_secretary: bool
     units: int
+    committee_meetings: int = 0  # 支委会 held in the last COMMITTEE_EVIDENCE_DAYS
+
+
+# A branch that held 支委会 lately has a committee, whatever the register of posts says (about two quarters).
+COMMITTEE_EVIDENCE_DAYS = 183
+# 预备期: one year from the 支部大会 vote; an extension adds at most one more (党章第七条, RULES.md R27).
+PROBATION_YEARS, EXTENSION_YEARS = 1, 1
 
 
 def term_years_for(org: PartyOrg, cfg: dict) -> int:
@@ -102,7 +109,14 @@ def _committee_findings(facts: OrgFacts, cfg: dict) -> list[tuple[str, str]]:
     if not facts.has_secretary:
         found.append((WarningCode.NO_SECRETARY, "未配备书记"))
     if facts.formal >= int(cfg["committee_required_at"]):
-        if facts.committee_size < 2:
+        if facts.committee_size < 2 and facts.committee_meetings:
+            found.append(
+                (
+                    WarningCode.COMMITTEE_NOT_RECORDED,
+                    f"近半年召开支委会{facts.committee_meetings}次，但支委会委员未登记（请在人员职务中登记委员）",
+                )
+            )
+        elif facts.committee_size < 2:
             found.append(
                 (
                     WarningCode.NO_COMMITTEE,
@@ -148,6 +162,29 @@ def _term_findings(org: PartyOrg, cfg: dict, today: datetime.date) -> list[tuple
     if (end - today).days <= months * 31:
         return [(WarningCode.TERM_ENDING, f"任期将于{end:%Y-%m-%d}届满，请提前做好换届准备")]
     return []
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def probation_end(joined_on: datetime.date, extended: bool) -> datetime.date:
+    """The last day a 预备党员 may stay one: after it the branch must have voted on 转正 (or cancelled)."""
+    return add_years(joined_on, PROBATION_YEARS + (EXTENSION_YEARS if extended else 0))
+
+
+def probation_message(name: str, joined_on: datetime.date, extended: bool, today: datetime.date) -> str:
+    end = probation_end(joined_on, extended)
+    overdue = (today - end).days
+    late = f"{overdue // 365}年多" if overdue >= 365 else f"{overdue}天"
+    extension = "（已延长）" if extended else ""
+    return (
+        f"预备党员{name}{extension}的预备期已于{end:%Y-%m-%d}届满，已过{late}：应由支部大会讨论转正、延长或取消"
+        f"（入党日期{joined_on:%Y-%m-%d}）"
+    )
 
 
 def unit_without_org_message(formal: int) -> str:

@@ -61,6 +61,48 @@ def _committee_facts(org_ids: list[int], today: datetime.date) -> tuple[dict[int
     return sizes, with_secretary
 
 
+def _committee_meetings(org_ids: list[int], today: datetime.date) -> dict[int, int]:
+    """支委会 each organisation held lately (one index range per chunk on the organiser rows)."""
+    from activities.models import ActivityOrganiser
+
+    since = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
+    since -= datetime.timedelta(days=rules.COMMITTEE_EVIDENCE_DAYS)
+    held: dict[int, int] = {}
+    for chunk in chunks(org_ids):
+        rows = (
+            ActivityOrganiser.objects.filter(
+                org_id__in=chunk, kind__code="branch_committee", starts_at__gte=since, starts_at__lte=timezone.now()
+            )
+            .filter(activity__is_cancelled=False)
+            .values("org_id")
+            .annotate(n=Count("id"))
+        )
+        held.update({row["org_id"]: row["n"] for row in rows})
+    return held
+
+
+def _probation_warnings(orgs: dict[int, PartyOrg], today: datetime.date) -> list[OrgWarning]:
+    """One warning per 预备党员 whose 预备期 (with any extension) ended before today, on their organisation."""
+    latest_joined = rules.add_years(today, -rules.PROBATION_YEARS)
+    warnings = []
+    for chunk in chunks(list(orgs)):
+        people = Person.objects.filter(
+            home_org_id__in=chunk,
+            party_status=PartyStatus.PROBATIONARY,
+            is_active=True,
+            died_on__isnull=True,
+            joined_on__lt=latest_joined,
+        ).only("id", "name", "home_org_id", "joined_on", "probation_extended")
+        for person in people:
+            if rules.probation_end(person.joined_on, person.probation_extended) >= today:
+                continue
+            org = orgs[person.home_org_id]
+            message = rules.probation_message(person.name, person.joined_on, person.probation_extended, today)
+            warnings.append(OrgWarning(org=org, org_path=org.path, person=person, code=WarningCode.PROBATION_OVERDUE,
+                                       message=message[:200]))  # fmt: skip
+    return warnings
+
+
 def _joint_units(org_ids: list[int]) -> dict[int, int]:
     units: dict[int, int] = {}
     through = PartyOrg.joint_institutions.through
@@ -113,6 +155,7 @@ def _rewrite_warnings(orgs: list[PartyOrg], subtree_formal: dict[int, int], toda
     cfg = rules.current_settings()
     ids = [o.id for o in orgs]
     sizes, with_secretary = _committee_facts(ids, today)
+    meetings = _committee_meetings(ids, today)
     joint = _joint_units(ids)
     warnings: list[OrgWarning] = []
     for org in orgs:
@@ -122,9 +165,11 @@ def _rewrite_warnings(orgs: list[PartyOrg], subtree_formal: dict[int, int], toda
             committee_size=sizes.get(org.id, 0),
             has_secretary=org.id in with_secretary,
             units=(1 if org.institution_id else 0) + joint.get(org.id, 0),
+            committee_meetings=meetings.get(org.id, 0),
         )
         for code, message in rules.evaluate(org, facts, cfg, today):
             warnings.append(OrgWarning(org=org, org_path=org.path, code=code, message=message))
+    warnings += _probation_warnings({o.id: o for o in orgs}, today)
     for chunk in chunks(ids):
         OrgWarning.objects.filter(org_id__in=chunk, institution__isnull=True).delete()
     OrgWarning.objects.bulk_create(warnings, batch_size=2000)

@@ -318,7 +318,7 @@ def warnings_list(request):
             for w in qs.order_by("org_path", "id").iterator(2000)
         )
         return xlsx_response(request, "规则提示", ["党组织", "类别", "说明", "计算时间"], rows)
-    columns = ("id", "org_path", "org_id", "org__name", "code", "message", "institution_id")
+    columns = ("id", "org_path", "org_id", "org__name", "code", "message", "institution_id", "person_id")
     if counted := count_response(request, qs, ("org_path", "id")):
         return counted
     page = keyset_page(qs.values(*columns), ("org_path", "id"), request.GET.get("after"))

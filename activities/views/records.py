@@ -22,6 +22,7 @@ from core.export import xlsx_response
 from core.files import file_response
 from core.paging import count_response, keyset_page
 from news.forms import writable_columns
+from orgs import services as org_services
 from orgs.models import PartyOrg
 from pairings import services as pairing_services
 from pairings.models import Pairing
@@ -121,6 +122,8 @@ def save_activity(user, form: ActivityForm, formsets: dict) -> Activity:
     recheck_in_scope(user, activity)
     compliance.refresh_branches(set(touched) | set(old_orgs))
     pairing_services.refresh_last_joint([old_pairing, activity.pairing_id])
+    if activity.kind.code == "branch_committee":  # a 支委会 held is evidence the branch has a committee
+        org_services.refresh_orgs([activity.lead_org_id])
     return activity
 
 

@@ -1,6 +1,7 @@
 import datetime
 
 from django.urls import reverse
+from django.utils import timezone
 
 from core.testing import CastTestCase, make_person
 from orgs import services
@@ -36,6 +37,48 @@ class RuleWarningsTest(CastTestCase):
         services.refresh_orgs([self.branch_a2.pk])
         self.assertNotIn(WarningCode.NO_COMMITTEE, codes(self.branch_a2))
         self.assertNotIn(WarningCode.NO_SECRETARY, codes(self.branch_a2))
+
+    def test_a_branch_that_holds_committee_meetings_is_not_told_it_has_no_committee(self):
+        from activities.models import ActivityKind
+
+        people = [make_person(f"党员{i}", self.branch_a1) for i in range(7)]
+        services.refresh_orgs([self.branch_a1.pk])
+        self.assertIn(WarningCode.NO_COMMITTEE, codes(self.branch_a1))
+        self.login("secretary")  # holds the monthly 支委会 and records it
+        kind = ActivityKind.objects.get(code="branch_committee")
+        start = timezone.localtime() - datetime.timedelta(days=3)
+        response = self.client.post(reverse("activities:create"), {
+            "kind": kind.pk, "title": "十一月支委会", "lead_org": self.branch_a1.pk,
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"), "speakers-TOTAL_FORMS": 0, "speakers-INITIAL_FORMS": 0,
+            "guests-TOTAL_FORMS": 0, "guests-INITIAL_FORMS": 0, "outcomes-TOTAL_FORMS": 0, "outcomes-INITIAL_FORMS": 0,
+        })  # fmt: skip
+        self.assertEqual(response.status_code, 302)
+        found = codes(self.branch_a1)
+        self.assertNotIn(WarningCode.NO_COMMITTEE, found)
+        self.assertIn(WarningCode.COMMITTEE_NOT_RECORDED, found)  # the posts are what is missing
+        for person, title in zip(people[:2], ["组织委员", "宣传委员"]):
+            Position.objects.create(person=person, kind="party", title=title, org=self.branch_a1)
+        services.refresh_orgs([self.branch_a1.pk])
+        self.assertFalse({WarningCode.NO_COMMITTEE, WarningCode.COMMITTEE_NOT_RECORDED} & codes(self.branch_a1))
+
+    def test_a_probation_that_ended_long_ago_is_flagged_with_the_person(self):
+        today = timezone.localdate()
+        late = make_person("预备久", self.branch_a2, status="probationary", joined_on=datetime.date(2017, 3, 1))
+        make_person("预备新", self.branch_a2, status="probationary", joined_on=today - datetime.timedelta(days=100))
+        make_person("预备延", self.branch_a2, status="probationary", probation_extended=True,
+                    joined_on=today - datetime.timedelta(days=550))  # fmt: skip
+        services.refresh_orgs([self.branch_a2.pk])
+        rows = OrgWarning.objects.filter(code=WarningCode.PROBATION_OVERDUE)
+        self.assertEqual(list(rows.values_list("person__name", flat=True)), ["预备久"])
+        self.assertIn("预备期已于2018-03-01届满", rows.get().message)
+        self.login("unit_admin")
+        page = self.client.get(reverse("orgs:warnings"), {"code": WarningCode.PROBATION_OVERDUE}).content.decode()
+        self.assertIn("预备党员预备久的预备期已于2018-03-01届满", page)
+        self.assertIn(reverse("people:detail", args=[late.pk]), page)
+        late.party_status, late.confirmed_on = "formal", datetime.date(2018, 3, 1)
+        late.save()
+        services.refresh_orgs([self.branch_a2.pk])
+        self.assertFalse(OrgWarning.objects.filter(code=WarningCode.PROBATION_OVERDUE).exists())
 
     def test_a_joint_branch_over_five_units_is_flagged(self):
         units = [
