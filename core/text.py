@@ -89,3 +89,38 @@ def prefix_range(prefix: str) -> tuple[str, str]:
     U+10FFFF is the greatest code point (its UTF-8 bytes are the greatest too), so names with characters
     beyond the basic plane (CJK extension B and later) stay inside the range."""
     return prefix, prefix + "\U0010ffff"
+
+
+_NUMERALS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMBER = re.compile(r"\d+|[零〇一二两三四五六七八九十百]+")
+
+
+def _chinese_number(text: str) -> int:
+    """一 → 1, 十一 → 11, 二十 → 20, 一百零五 → 105 (the numbers in branch and group names)."""
+    total, digit = 0, 0
+    for char in text:
+        if char == "百":
+            total += (digit or 1) * 100
+            digit = 0
+        elif char == "十":
+            total += (digit or 1) * 10
+            digit = 0
+        else:
+            digit = _NUMERALS[char]
+    return total + digit
+
+
+def natural_key(name: str) -> tuple:
+    """Sort key that reads numbers as numbers: 第二党支部 before 第十一党支部, 2病区 before 10病区. Text is
+    compared by pinyin, so the rest of a name sorts as a Chinese reader expects."""
+    key: list = []
+    position = 0
+    for match in _NUMBER.finditer(name):
+        if match.start() > position:
+            key.append((0, lazy_pinyin(name[position : match.start()]), 0))
+        number = match.group()
+        key.append((1, [], int(number) if number.isdigit() else _chinese_number(number)))
+        position = match.end()
+    if position < len(name):
+        key.append((0, lazy_pinyin(name[position:]), 0))
+    return tuple(key)

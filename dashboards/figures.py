@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
-from activities.models import IDLE, ActivityOrganiser, ComplianceRule, ComplianceSummary
+from activities.models import IDLE, OVERALL, ActivityOrganiser, ComplianceRule, ComplianceSummary
 from core.access import PATH_END
 from coverage.models import SurveyRound
 from coverage.services import rates as coverage_rates
@@ -123,7 +123,9 @@ def compliance(org: PartyOrg) -> list[dict]:
     labels = {str(pk): name for pk, name in ComplianceRule.objects.values_list("pk", "kind__name")}
     rows = ComplianceSummary.objects.filter(org=org).values_list("check_code", "green", "yellow", "red")
     labels[IDLE] = "长期未开展活动"
-    return [{"check": labels.get(code, code), "green": g, "yellow": y, "red": r,
+    labels[OVERALL] = "综合（按各项中最差的计）"
+    rows = sorted(rows, key=lambda row: row[0] != OVERALL)  # the summary line first
+    return [{"check": labels.get(code, "其他"), "green": g, "yellow": y, "red": r,
              "link": f"/activities/compliance/?org={org.pk}"} for code, g, y, r in rows]  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import Role, get_visible_or_404, granted_roots, highest_role, role_at
 from core.export import xlsx_response
+from core.text import natural_key
 from orgs.models import PartyOrg
 from orgs.rules import current_settings
 
@@ -41,7 +42,10 @@ def dashboard(request):
     snap = figures.snapshot(org, year)
     if request.GET.get("export") == "xlsx":
         return xlsx_response(request, f"{org.name}{year}年数据", ["类别", "项目", "数值"], _rows(snap.data))
-    children = PartyOrg.objects.filter(parent=org, is_active=True).order_by("path").values("id", "name")[:200]
+    children = sorted(
+        PartyOrg.objects.filter(parent=org, is_active=True).order_by("path").values("id", "name")[:200],
+        key=lambda child: natural_key(child["name"]),
+    )
     template = "dashboards/screen.html" if request.GET.get("screen") == "1" else "dashboards/dashboard.html"
     return render(request, template, {
         "org": org, "year": year, "data": snap.data, "snap": snap, "children": children,

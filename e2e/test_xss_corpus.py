@@ -171,6 +171,7 @@ def test_no_vector_runs_anywhere(page_as, live_server, cast, browser):
             page.wait_for_selector(f"#{chart_id}[data-rendered]")
             shown += page.evaluate(
                 """(id) => { const chart = echarts.getInstanceByDom(document.getElementById(id));
+                    if (!chart) return 0;  // 暂无数据
                     const option = chart.getOption(); let shown = 0;
                     option.series.forEach((series, s) => (series.data || []).forEach((_, i) => {
                       chart.dispatchAction({type: "showTip", seriesIndex: s, dataIndex: i}); shown++; }));

@@ -28,6 +28,7 @@ from core.export import xlsx_response
 from core.lookup import lookup_response
 from core.paging import count_response, keyset_page
 from core.regions import city_prefix_choices, region_name
+from core.text import natural_key
 from honours.services import ORG_PAGES_VERSION
 from people.models import Membership, Position, PositionKind
 
@@ -70,7 +71,7 @@ def tree(request):
 @login_required
 def tree_children(request, pk):
     org = get_visible_or_404(request.user, PartyOrg.objects, pk=pk)
-    children = org.children.filter(is_active=True).order_by("path")[:500]
+    children = sorted(org.children.filter(is_active=True).order_by("path")[:500], key=lambda o: natural_key(o.name))
     return render(request, "orgs/_tree_children.html", {"children": children})
 
 
@@ -194,10 +195,11 @@ def org_page_parts(org: PartyOrg) -> dict:
     if parts is None:
         context = {
             "org": org,
-            "children": list(
+            "children": sorted(
                 org.children.filter(is_active=True)
                 .values("id", "name", "kind", "formal_count", "probationary_count", "subtree_member_count")
-                .order_by("path")[:300]
+                .order_by("path")[:300],
+                key=lambda child: natural_key(child["name"]),
             ),
             "committee": sorted(
                 Position.objects.current()

@@ -25,6 +25,7 @@ from core.access import (
     scope_q,
 )
 from core.paging import keyset_page
+from core.text import natural_key
 from orgs.models import BRANCH_KINDS, PartyOrg
 from people.models import Membership
 
@@ -123,11 +124,12 @@ def compliance_overview(request):
         context["rows"] = BranchCompliance.objects.filter(org=org).select_related("rule", "rule__kind")
         return render(request, "activities/compliance_branch.html", context)
     summaries = defaultdict(dict)
-    children = list(
+    children = sorted(
         PartyOrg.objects.filter(parent=org, is_active=True)
         .exclude(kind="group")
-        .order_by("name")
-        .values("id", "name")[:200]
+        .order_by("path")
+        .values("id", "name")[:200],
+        key=lambda child: natural_key(child["name"]),
     )
     ids = [org.pk, *[c["id"] for c in children]]
     for org_pk, check, green, yellow, red in ComplianceSummary.objects.filter(org_id__in=ids).values_list(

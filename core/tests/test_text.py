@@ -1,4 +1,4 @@
-from core.text import normalise, pinyin_keys, strip_pinyin_artefacts
+from core.text import natural_key, normalise, pinyin_keys, strip_pinyin_artefacts
 from core.validators import id_number_error, mask_id_number, mask_phone
 
 
@@ -30,3 +30,11 @@ def test_it_validates_id_number_checksum():
 def test_it_masks_personal_data():
     assert mask_id_number("442000198001010017") == "4420**********0017"
     assert mask_phone("13800138000") == "138****8000"
+
+
+def test_names_sort_by_the_numbers_in_them():
+    names = ["第三党支部", "第十一党支部", "第一党支部", "第二十党支部", "第十党支部", "第七党支部", "行政党支部"]
+    assert sorted(names, key=natural_key) == [
+        "第一党支部", "第三党支部", "第七党支部", "第十党支部", "第十一党支部", "第二十党支部", "行政党支部",
+    ]  # fmt: skip
+    assert sorted(["10病区党小组", "2病区党小组"], key=natural_key) == ["2病区党小组", "10病区党小组"]

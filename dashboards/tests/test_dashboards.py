@@ -33,6 +33,9 @@ class DashboardTest(ActivityTestCase):
         self.assertIn(f"/activities/?org={self.org_a.pk}&year={year}", html)
         self.assertIn("数据计算于", html)
         self.assertIn('id="dashboard-data"', html)
+        compliance = html.split("组织生活落实情况")[1]
+        self.assertIn("综合（按各项中最差的计）", compliance)
+        self.assertNotIn("overall", compliance)
 
         Position.objects.filter(person=self.person_a1).update(end_on=datetime.date(2020, 1, 1))
         again = self.client.get(url, {"org": self.org_a.pk, "year": year}).context["data"]

@@ -12,6 +12,19 @@
     return esc(ps[0].axisValue) + ps.map(function (p) { return "<br>" + p.marker + esc(p.seriesName) + "：" + esc(String(p.value)); }).join("");
   }
 
+  function isEmpty(rows) { return !rows.length || rows.every(function (r) { return !r.value; }); }
+
+  // A chart with nothing to draw says so instead of showing bare axes.
+  function empty(id) {
+    var box = document.getElementById(id);
+    if (!box) return;
+    var note = document.createElement("p");
+    note.className = "chart-empty muted";
+    note.textContent = "暂无数据";
+    box.replaceChildren(note);
+    box.dataset.rendered = "empty";
+  }
+
   function chart(id, option, links) {
     var box = document.getElementById(id);
     if (!box) return;
@@ -26,6 +39,7 @@
   }
 
   function bars(id, rows) {
+    if (isEmpty(rows)) return empty(id);
     chart(id, {
       tooltip: {formatter: itemTip}, grid: {left: 40, right: 10, top: 20, bottom: 40},
       xAxis: {type: "category", data: rows.map(function (r) { return r.label; }), axisLabel: {interval: 0, rotate: rows.length > 5 ? 30 : 0}},
@@ -36,17 +50,17 @@
   bars("chart-members", data.members);
   bars("chart-ages", data.ages);
   bars("chart-honours", data.honours);
-  chart("chart-education", {
+  if (isEmpty(data.education)) empty("chart-education"); else chart("chart-education", {
     tooltip: {trigger: "item", formatter: itemTip},
     series: [{type: "pie", radius: ["35%", "65%"], data: data.education.map(function (r) { return {name: r.label, value: r.value}; })}]
   }, data.education.map(function (r) { return r.link; }));
-  chart("chart-activities", {
+  if (!data.activities.total) empty("chart-activities"); else chart("chart-activities", {
     tooltip: {trigger: "axis", formatter: axisTip}, legend: {bottom: 0, type: "scroll"}, grid: {left: 40, right: 10, top: 20, bottom: 60},
     xAxis: {type: "category", data: data.activities.months}, yAxis: {type: "value"},
     series: data.activities.series.map(function (s) { return {name: s.name, type: "bar", stack: "all", data: s.data}; })
   }, data.activities.series.map(function (s) { return s.link; }));
   var dual = data.dual_leaders;
-  chart("chart-dual", {
+  if (dual.ratio === null) empty("chart-dual"); else chart("chart-dual", {
     series: [{type: "gauge", min: 0, max: 100, progress: {show: true}, detail: {formatter: "{value}%"},
       data: [{value: dual.ratio === null ? 0 : Math.round(dual.ratio * 1000) / 10, name: "目标 " + Math.round(dual.target * 100) + "%"}]}]
   }, [dual.link]);
