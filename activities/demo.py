@@ -174,17 +174,34 @@ def load_demo_activities(months: int = 18) -> tuple[int, int]:
     for root in demo_roots:
         branches += all_branches(root)
     count, rows = generate_activities(branches, months, seed=2023)
-    upcoming_party_day("中山市博爱医院第十党支部")
+    upcoming_party_day(SECRETARY_BRANCH)
     compliance.rebuild_all()
     return seeds + count + 1, rows
+
+
+PARTY_DAY_TITLE = "主题党日：重温入党誓词（演示：可扫码签到）"
+SECRETARY_BRANCH = "中山市博爱医院第十党支部"
+
+
+def ensure_todays_party_day() -> Activity | None:
+    """`make run` on a later day: the demo secretary has a meeting to check in to again (None if one exists)."""
+    start, end = services.local_bounds(timezone.localdate(), timezone.localdate())
+    org = PartyOrg.objects.filter(name=SECRETARY_BRANCH).first()
+    if org is None or Activity.objects.filter(lead_org=org, title=PARTY_DAY_TITLE, starts_at__gte=start,
+                                              starts_at__lt=end).exists():  # fmt: skip
+        return None
+    return upcoming_party_day(SECRETARY_BRANCH)
 
 
 def upcoming_party_day(org_name: str) -> Activity:
     """Today's 主题党日 of the demo secretary's branch, starting within the hour: the QR check-in works at once."""
     org = PartyOrg.objects.get(name=org_name)
-    start = (timezone.localtime() + datetime.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    now = timezone.localtime()
+    start = (now + datetime.timedelta(hours=1)).replace(minute=0, second=0, microsecond=0)
+    if start.date() != now.date():  # late in the evening: the meeting began this hour
+        start -= datetime.timedelta(hours=1)
     activity = Activity(
-        title="主题党日：重温入党誓词（演示：可扫码签到）",
+        title=PARTY_DAY_TITLE,
         kind=ActivityKind.objects.get(code="party_day"),
         lead_org=org,
         starts_at=start,

@@ -32,17 +32,24 @@ INSTITUTIONS = [
 ]
 
 # (key, name, kind, parent key, institution key, functional, established_on)
+# The seeds name the 东莞 bureau's "公立+民营" action but not the committee over its hospitals, nor the party
+# organisations of 龙归院区's three health-centre partners: those are added under plain names so that both
+# sides of each scenario have an organisation (and a demo login).
 ORGS = [
-    ("dg7_pc", "中共东莞市第七人民医院委员会", "committee", None, "dg7", False, None),
+    ("dg_sector", "东莞市卫生健康行业党委", "sector_committee", None, "dg_bureau", True, None),
+    ("dg7_pc", "中共东莞市第七人民医院委员会", "committee", "dg_sector", "dg7", False, None),
     ("dg7_b2", "东莞市第七人民医院第二支部", "branch", "dg7_pc", "dg7", False, None),
-    ("nanzha_b", "东莞市虎门南栅医院党支部", "branch", None, "nanzha", False, None),
-    ("guangji_b", "广济医院党支部", "branch", None, "guangji_h", False, None),
+    ("nanzha_b", "东莞市虎门南栅医院党支部", "branch", "dg_sector", "nanzha", False, None),
+    ("guangji_b", "广济医院党支部", "branch", "dg_sector", "guangji_h", False, None),
     ("by_liangxin", "白云区两新组织党工委", "working_committee", None, None, True, None),
     ("by_sector", "广州市白云区民营医疗行业党委", "sector_committee", "by_liangxin", None, True, "2020-09-01"),
     ("jk_pc", "广州精康医疗集团党委", "committee", "by_sector", "jk_group", False, None),
     ("jk_longgui_b", "广州精康医疗集团党委龙归院区党支部", "branch", "jk_pc", "jk_longgui", False, None),
     ("jk_tonghe_b", "广州精康医疗集团同和院区行管党支部", "branch", "jk_pc", "jk_tonghe", False, None),
     ("jk_hospital_pc", "白云精神康复医院党委", "committee", "by_sector", "jk_hospital", False, None),
+    ("taihe_b", "太和镇卫生院党支部", "branch", "by_sector", "taihe", False, None),
+    ("renhe_b", "人和镇卫生院党支部", "branch", "by_sector", "renhe", False, None),
+    ("longgui_chc_b", "龙归街社区卫生服务中心党支部", "branch", "by_sector", "longgui_chc", False, None),
     ("by_bureau_pc", "广州市白云区卫生健康局机关党委", "committee", None, "by_bureau", False, None),
     ("zs_bureau_pc", "中山市卫生健康局直属机关党委", "committee", None, "zs_bureau", False, None),
     ("boai_pc", "中共中山市博爱医院委员会", "committee", "zs_bureau_pc", "boai", False, None),
@@ -221,13 +228,23 @@ PEOPLE = [
 ]
 
 # username, full name, role, org key, person name (linked record)
+# A person name of BRANCH_MEMBER links the login to a member of that branch (the demo's generated members).
+BRANCH_MEMBER = "*"
 DEMO_USERS = [
     ("sector", "白云区行业党委管理员", 40, "by_sector", None),
     ("zs_sector", "中山市卫健局机关党委管理员", 40, "zs_bureau_pc", "欧阳刚劲"),
+    ("dg_sector", "东莞市卫生健康行业党委管理员", 40, "dg_sector", None),
     ("boai_admin", "博爱医院党办", 30, "boai_pc", None),
     ("secretary", "潘晓芬（第十党支部书记）", 20, "boai_b10", "潘晓芬"),
-    ("member", "李永川（党员）", 10, "boai_pc", "李永川"),
+    ("member", "第十党支部党员", 10, "boai_b10", BRANCH_MEMBER),
+    ("veteran", "李永川（退休党员）", 10, "boai_pc", "李永川"),
     ("partner", "港口镇党委联系人", 5, "gangkou_pc", None),
     ("dg7_admin", "东莞七院党办", 30, "dg7_pc", None),
+    ("nanzha", "王明新（南栅医院党支部书记）", 30, "nanzha_b", "王明新"),
+    ("guangji", "黄俊河（广济医院党支部书记）", 30, "guangji_b", "黄俊河"),
+    ("jingkang", "精康集团党委党办", 30, "jk_pc", None),
+    ("taihe", "太和镇卫生院党支部管理员", 30, "taihe_b", None),
+    ("dayong", "陈新权（大涌医院党支部书记）", 30, "dayong_b", "陈新权"),
+    ("mengyin", "蒙阴县人民医院党办", 30, "mengyin_pc", None),
 ]
 DEMO_PASSWORD = "gongjian-demo-2024"

@@ -94,6 +94,48 @@ class LoadDemoTest(TestCase):
         first = Pairing.objects.get(title__contains="公立+民营")
         self.assertEqual(first.commitments.values("heading").distinct().count(), 5)
 
+    def test_both_sides_of_every_scenario_can_sign_in(self):
+        from django.contrib.auth import get_user_model
+
+        from core.access import grants_of
+
+        sides = {
+            "东莞市卫生健康行业党委": "dg_sector", "中共东莞市第七人民医院委员会": "dg7_admin",
+            "东莞市虎门南栅医院党支部": "nanzha", "广济医院党支部": "guangji", "广州市白云区民营医疗行业党委": "sector",
+            "广州精康医疗集团党委": "jingkang", "太和镇卫生院党支部": "taihe", "中共中山市港口镇委员会": "partner",
+            "中山市大涌医院党支部": "dayong", "中共蒙阴县人民医院委员会": "mengyin", "中共中山市博爱医院委员会": "boai_admin",
+        }  # fmt: skip
+        users = get_user_model().objects
+        for org_name, username in sides.items():
+            org = PartyOrg.objects.get(name=org_name)
+            self.assertIn(org.path, [path for path, _ in grants_of(users.get(username=username))], username)
+        self.assertEqual(
+            PartyOrg.objects.get(name="中共东莞市第七人民医院委员会").parent.name, "东莞市卫生健康行业党委"
+        )
+
+    def test_the_member_login_checks_in_to_the_secretarys_meeting_today(self):
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+        from django.urls import reverse
+
+        from activities.checkin import make_token
+        from activities.models import Activity, Attendance
+        from core.testing import sign_in
+
+        meeting = Activity.objects.get(title__contains="可扫码签到")
+        self.assertEqual(timezone.localtime(meeting.starts_at).date(), timezone.localdate())
+        member = get_user_model().objects.get(username="member")
+        self.assertEqual(member.person.home_org, meeting.lead_org)
+        self.assertIn(member.person.name, self.output.getvalue())  # the printed login names who it is
+        client = Client()
+        sign_in(client, member)
+        response = client.post(reverse("activities:checkin"), {"t": make_token(meeting.pk)})
+        self.assertContains(response, "签到成功")
+        self.assertEqual(Attendance.objects.get(activity=meeting, person=member.person).status, "present")
+        again = io.StringIO()
+        call_command("load_demo", stdout=again)  # a second run the same day adds no second meeting
+        self.assertEqual(Activity.objects.filter(title=meeting.title).count(), 1)
+
 
 class GenerateTest(TestCase):
     def test_small_scale(self):

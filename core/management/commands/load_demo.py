@@ -44,6 +44,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 count, rows = demo.load_demo_activities()
             self.stdout.write(self.style.SUCCESS(f"已载入演示活动：{count} 次活动，{rows} 条出勤"))
+        if demo.ensure_todays_party_day():
+            self.stdout.write(self.style.SUCCESS("已为演示账号 secretary 安排今天的主题党日（可扫码签到）"))
         if not Pairing.objects.filter(title=pairing_demo.MARKER).exists():
             with transaction.atomic():
                 count = pairing_demo.load_demo_pairings()
@@ -197,8 +199,18 @@ class Command(BaseCommand):
         for username, full_name, role, org_key, person_name in D.DEMO_USERS:
             user = User.objects.create_user(username, password=D.DEMO_PASSWORD, first_name=full_name)
             RoleGrant(user=user, org=orgs[org_key], role=role).save()
-            if person_name:
-                person = people[person_name]
+            if person_name == D.BRANCH_MEMBER:  # a generated member of the branch, not one who holds a post
+                person = (
+                    Person.objects.filter(home_org=orgs[org_key], party_status=PartyStatus.FORMAL, user__isnull=True)
+                    .exclude(positions__isnull=False)
+                    .order_by("name_pinyin", "id")
+                    .first()
+                )
+                user.first_name = f"{person.name}（{full_name}）"
+                user.save(update_fields=["first_name"])
+            else:
+                person = people.get(person_name) if person_name else None
+            if person is not None:
                 person.user = user
                 person.save()
 
@@ -211,8 +223,9 @@ class Command(BaseCommand):
             "  .venv/bin/python manage.py demo_otp_code 用户名  查看当前验证码（或把它打印的密钥添加到手机验证器 App）"
         )
         self.stdout.write(f"  {'admin':<12} 系统管理员（超级用户，可进入 /admin/）")
+        names = dict(get_user_model().objects.values_list("username", "first_name"))
         for username, full_name, role, _org, _person in D.DEMO_USERS:
-            self.stdout.write(f"  {username:<12} {Role(role).label:<12} {full_name}")
+            self.stdout.write(f"  {username:<12} {Role(role).label:<12} {names.get(username) or full_name}")
         boai = PartyOrg.objects.filter(name=MARKER).values_list("pk", flat=True).first()
         if boai:
             self.stdout.write(f"博爱医院的公开党建动态网站（无需登录）：/news/site/{boai}/")
