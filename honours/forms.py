@@ -1,7 +1,10 @@
+import datetime
+from decimal import Decimal
+
 from django import forms
 
 from core.access import Role
-from orgs.forms import DATE, OrgChoiceField, org_lookup, scoped_orgs
+from orgs.forms import DATE, OrgChoiceField, org_lookup, scoped_orgs, sole_scope_root
 from people.forms import person_field
 
 from .models import AssessmentScheme, Honour, HonourKind, NominationBatch
@@ -52,16 +55,81 @@ class NominationForm(forms.Form):
         org_lookup(self.fields["org"], Role.SECRETARY)
 
 
+STARS = (5, 4, 3, 2, 1)
+STAR_NAMES = {5: "五星", 4: "四星", 3: "三星", 2: "二星", 1: "一星"}
+DEFAULT_FLOORS = {5: 90, 4: 80, 3: 70, 2: 60, 1: 0}
+
+
+def _number(value):
+    """90 rather than 90.0 in the stored bands (and on the page)."""
+    return int(value) if value == int(value) else float(value)
+
+
+def _percent_field(label: str, required: bool = False) -> forms.DecimalField:
+    return forms.DecimalField(label=label, required=required, min_value=0, max_value=100, decimal_places=1,
+                              widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}))  # fmt: skip
+
+
 class SchemeForm(forms.ModelForm):
+    """A scheme as a 党办 writes it on paper: one row per star level (lowest score, target share in %), and the
+    weight of the satisfaction survey in %. Stored as the scheme's bands and fractions."""
+
+    satisfaction_percent = forms.IntegerField(label="满意度权重（%）", min_value=0, max_value=100)
+
     class Meta:
         model = AssessmentScheme
-        fields = ["name", "year", "issuer_org", "bands", "satisfaction_weight", "target_distribution"]
+        fields = ["name", "year", "issuer_org"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["issuer_org"] = OrgChoiceField(
             queryset=scoped_orgs(user, Role.UNIT_ADMIN), label="组织评定的党组织"
         )
+        if not self.instance.pk:
+            root = sole_scope_root(user, Role.UNIT_ADMIN)
+            self.initial.setdefault("issuer_org", root.pk if root else None)
+            self.initial.setdefault("year", datetime.date.today().year)
         org_lookup(self.fields["issuer_org"], Role.UNIT_ADMIN)
-        if not self.instance.pk and not self.initial.get("bands"):
-            self.initial["bands"] = [[90, 5], [80, 4], [70, 3], [60, 2], [0, 1]]
+        self.fields[
+            "satisfaction_percent"
+        ].help_text = "群众满意度测评在总分中所占比例，如 10 表示总分的 10%；不测评填 0"
+        scheme = self.instance
+        floors = {int(stars): floor for floor, stars in scheme.bands} if scheme.pk else DEFAULT_FLOORS
+        targets = scheme.target_distribution or {}
+        for stars in STARS:
+            self.fields[f"floor_{stars}"] = forms.DecimalField(
+                label=f"{STAR_NAMES[stars]}最低分", required=False, min_value=0, max_value=1000, decimal_places=1
+            )
+            self.fields[f"target_{stars}"] = _percent_field(f"{STAR_NAMES[stars]}目标占比（%）")
+            self.initial.setdefault(f"floor_{stars}", floors.get(stars))
+            share = targets.get(str(stars))
+            self.initial.setdefault(f"target_{stars}", round(float(share) * 100, 1) if share is not None else None)
+        self.initial.setdefault("satisfaction_percent", round(float(scheme.satisfaction_weight or 0) * 100))
+
+    def star_rows(self):
+        return [(stars, STAR_NAMES[stars], self[f"floor_{stars}"], self[f"target_{stars}"]) for stars in STARS]
+
+    def clean(self):
+        data = super().clean()
+        floors = [(stars, data.get(f"floor_{stars}")) for stars in STARS if data.get(f"floor_{stars}") is not None]
+        if not floors:
+            raise forms.ValidationError("请至少为一个星级填写最低分。")
+        for (higher, high), (lower, low) in zip(floors, floors[1:]):
+            if high <= low:
+                self.add_error(
+                    f"floor_{higher}", f"{STAR_NAMES[higher]}的最低分（{high}）应高于{STAR_NAMES[lower]}（{low}）"
+                )
+        total = sum(data.get(f"target_{stars}") or 0 for stars in STARS)
+        if total > 100:
+            raise forms.ValidationError(f"各星级目标占比合计 {total}%，不能超过 100%。")
+        self._fill_instance(data)  # before the model's own checks run on it
+        return data
+
+    def _fill_instance(self, data: dict) -> None:
+        scheme = self.instance
+        scheme.bands = [[_number(data[f"floor_{s}"]), s] for s in STARS if data.get(f"floor_{s}") is not None]
+        scheme.target_distribution = {
+            str(s): float(data[f"target_{s}"]) / 100 for s in STARS if data.get(f"target_{s}") is not None
+        }
+        if data.get("satisfaction_percent") is not None:
+            scheme.satisfaction_weight = Decimal(data["satisfaction_percent"]) / 100

@@ -205,9 +205,9 @@ class AssessmentScheme(models.Model):
     issuer_org = models.ForeignKey("orgs.PartyOrg", verbose_name="组织评定的党组织", on_delete=models.PROTECT,
                                    related_name="assessment_schemes")  # fmt: skip
     org_path = PathField(editable=False)
-    bands = models.JSONField("星级分档", default=list, help_text='[[90, 5], [80, 4], [70, 3], [60, 2], [0, 1]]：分数≥第一个数得对应星级')  # fmt: skip
+    bands = models.JSONField("星级分档", default=list, help_text="每个星级的最低分")  # fmt: skip
     satisfaction_weight = models.DecimalField("满意度权重", max_digits=3, decimal_places=2, default=0)
-    target_distribution = models.JSONField("目标分布", default=dict, blank=True, help_text='如 {"5": 0.1, "4": 0.3}')
+    target_distribution = models.JSONField("目标分布", default=dict, blank=True, help_text="各星级支部的目标占比")
     status = models.CharField("状态", max_length=10, choices=SchemeStatus.choices, default=SchemeStatus.DRAFT)
 
     objects = ScopedQuerySet.as_manager()
@@ -232,7 +232,7 @@ class AssessmentScheme(models.Model):
 
     def clean(self):
         if not self.bands or any(len(b) != 2 for b in self.bands):
-            raise ValidationError({"bands": "星级分档应为 [分数线, 星级] 的列表，如 [[90, 5], [80, 4]]"})
+            raise ValidationError({"bands": "请至少为一个星级填写最低分。"})
 
 
 class Indicator(models.Model):

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core import versions
@@ -21,6 +21,7 @@ from .models import (
     BatchStatus,
     Honour,
     HonourKind,
+    Indicator,
     IndicatorScore,
     Nomination,
     NominationBatch,
@@ -234,6 +235,29 @@ def open_scheme(scheme: AssessmentScheme) -> int:
         scheme.status = SchemeStatus.OPEN
         scheme.save(update_fields=["status"])
     return len(rows)
+
+
+@transaction.atomic
+def copy_scheme(scheme: AssessmentScheme) -> AssessmentScheme:
+    """Next year's draft: the same bands, weight, targets and indicator tree ("copy from last year")."""
+    year = scheme.year + 1
+    name = (
+        scheme.name.replace(str(scheme.year), str(year))
+        if str(scheme.year) in scheme.name
+        else f"{scheme.name}（{year}）"
+    )
+    copy = AssessmentScheme.objects.create(
+        name=name, year=year, issuer_org=scheme.issuer_org, bands=scheme.bands,
+        satisfaction_weight=scheme.satisfaction_weight, target_distribution=scheme.target_distribution,
+    )  # fmt: skip
+    copied: dict[int, Indicator] = {}
+    for indicator in scheme.indicators.order_by(F("parent_id").asc(nulls_first=True), "sort_order", "code"):
+        old_pk = indicator.pk
+        indicator.pk, indicator.scheme = None, copy
+        indicator.parent = copied.get(indicator.parent_id)
+        indicator.save()
+        copied[old_pk] = indicator
+    return copy
 
 
 def leaf_indicators(scheme: AssessmentScheme) -> list:

@@ -114,6 +114,27 @@ class NominationTest(CastTestCase):
         self.assertEqual(Nomination.objects.count(), 0)
 
 
+class CopyBatchTest(CastTestCase):
+    def test_a_batch_is_copied_to_next_year_through_its_form(self):
+        batch = NominationBatch.objects.create(kind=HonourKind.objects.get(code="excellent_member"), title="2024年优秀党员评选",
+                                               issuer_org=self.org_a, issuer="甲院党委", level="unit", year=2024, quota=5,
+                                               deadline=datetime.date(2024, 6, 1))  # fmt: skip
+        self.login("unit_admin")
+        detail = self.client.get(reverse("honours:batch", args=[batch.pk])).content.decode()
+        link = f"{reverse('honours:batch-create')}?from={batch.pk}"
+        self.assertIn(link, detail)
+        form = self.client.get(link).content.decode()
+        for expected in (
+            'value="2025年优秀党员评选"',
+            'name="year" value="2025"',
+            'value="2025-06-01"',
+            'name="quota" value="5"',
+        ):
+            self.assertIn(expected, form)
+        self.login("secretary")
+        self.assertNotIn(link, self.client.get(reverse("honours:batch", args=[batch.pk])).content.decode())
+
+
 class AssessmentTest(CastTestCase):
     def test_self_review_confirm_publish_and_results(self):
         scheme = AssessmentScheme.objects.create(name="2024年星级党支部评定", year=2024, issuer_org=self.org_a,
@@ -161,6 +182,38 @@ class AssessmentTest(CastTestCase):
         self.assertContains(self.client.get(org_page), "★★★★ 2024年星级党支部评定")  # its cached parts renewed
         self.login("outsider")
         self.assertEqual(self.client.get(url).status_code, 404)
+
+    def test_a_scheme_is_written_as_rows_of_stars_and_percentages_and_copied_to_next_year(self):
+        self.login("unit_admin")
+        url = reverse("honours:scheme-create")
+        form = self.client.get(url).content.decode()
+        self.assertNotIn("[[90", form)  # no JSON to type
+        self.assertIn('name="floor_5"', form)
+        self.assertIn(f'name="issuer_org" value="{self.org_a.pk}"', form)  # the admin's one organisation
+        data = {"name": "2024年星级党支部评定", "year": "2024", "issuer_org": self.org_a.pk, "satisfaction_percent": "10",
+                "floor_5": "90", "floor_4": "75", "floor_3": "80", "floor_2": "", "floor_1": "0",
+                "target_5": "20", "target_4": "40", "target_3": "", "target_2": "", "target_1": ""}  # fmt: skip
+        refused = self.client.post(url, data).content.decode()
+        self.assertIn("四星的最低分（75）应高于三星（80）", refused)
+        self.assertIn('name="floor_5" value="90"', refused)  # what was typed stays
+        self.assertFalse(AssessmentScheme.objects.exists())
+        self.client.post(url, dict(data, floor_3="70"))
+        scheme = AssessmentScheme.objects.get()
+        self.assertEqual(scheme.bands, [[90, 5], [75, 4], [70, 3], [0, 1]])
+        self.assertEqual(scheme.target_distribution, {"5": 0.2, "4": 0.4})
+        self.assertEqual(str(scheme.satisfaction_weight), "0.10")
+        page = self.client.get(reverse("honours:scheme", args=[scheme.pk])).content.decode()
+        self.assertIn("满意度权重 10%", page)
+        self.assertIn("目标 5星20%，4星40%", page)
+        parent = Indicator.objects.create(scheme=scheme, code="1", name="组织建设", points=50)
+        Indicator.objects.create(scheme=scheme, code="1.1", name="三会一课", points=20, parent=parent)
+        response = self.client.post(reverse("honours:scheme", args=[scheme.pk]), {"action": "copy"})
+        copy = AssessmentScheme.objects.get(year=2025)
+        self.assertRedirects(response, reverse("honours:scheme", args=[copy.pk]))
+        self.assertEqual((copy.name, copy.bands, copy.status), ("2025年星级党支部评定", scheme.bands, "draft"))
+        child = copy.indicators.get(code="1.1")
+        self.assertEqual((child.parent.code, child.parent.scheme_id), ("1", copy.pk))
+        self.assertEqual(scheme.indicators.count(), 2)
 
     def test_submit_keeps_what_was_typed_and_a_bad_score_loses_nothing(self):
         scheme = AssessmentScheme.objects.create(name="2025年星级党支部评定", year=2025, issuer_org=self.org_a,

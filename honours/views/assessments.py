@@ -43,7 +43,7 @@ def scheme_form(request):
             scheme = form.save()
             recheck_in_scope(request.user, scheme)
         return redirect("honours:scheme", scheme.pk)
-    return render(request, "core/simple_form.html", {"form": form, "title": "评定方案"})
+    return render(request, "honours/scheme_form.html", {"form": form, "title": "评定方案"})
 
 
 @login_required
@@ -51,18 +51,20 @@ def scheme_detail(request, pk):
     scheme = get_visible_or_404(request.user, AssessmentScheme.objects.select_related("issuer_org"), pk=pk)
     manager = role_at(request.user, scheme.org_path) >= Role.UNIT_ADMIN
     if request.method == "POST" and manager:
+        target = None
         try:
-            _scheme_action(request, scheme)
+            target = _scheme_action(request, scheme)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        return redirect("honours:scheme", pk)
+        return redirect("honours:scheme", target or pk)
     return render(request, "honours/scheme_detail.html", {
         "scheme": scheme, "indicators": scheme.indicators.all(), "manager": manager,
         "max_points": services.max_points(scheme),
     })  # fmt: skip
 
 
-def _scheme_action(request, scheme: AssessmentScheme) -> None:
+def _scheme_action(request, scheme: AssessmentScheme) -> int | None:
+    """Carry out a manager's action; returns the scheme to show next when it is another one (a copy)."""
     action = request.POST.get("action")
     if action == "indicator":
         points = _decimal(request.POST.get("points"))
@@ -72,12 +74,17 @@ def _scheme_action(request, scheme: AssessmentScheme) -> None:
         Indicator.objects.create(scheme=scheme, parent=parent, code=request.POST.get("code", "")[:12],
                                  name=request.POST.get("name", "")[:200], points=points,
                                  evidence=request.POST.get("evidence", "")[:200])  # fmt: skip
+    elif action == "copy":
+        copy = services.copy_scheme(scheme)
+        messages.success(request, f"已复制为《{copy.name}》（草稿），可修改后发起评定。")
+        return copy.pk
     elif action == "open":
         count = services.open_scheme(scheme)
         messages.success(request, f"已为 {count} 个党支部建立评定。")
     elif action == "publish":
         count = services.publish(request.user, scheme)
         messages.success(request, f"已公布 {count} 个党支部的星级。")
+    return None
 
 
 def _decimal(value) -> Decimal | None:

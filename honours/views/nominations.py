@@ -31,7 +31,7 @@ def batch_list(request):
 def batch_form(request):
     if highest_role(request.user) < Role.UNIT_ADMIN:
         raise PermissionDenied("只有单位管理员及以上角色可以发起评选")
-    form = BatchForm(request.POST or None, user=request.user)
+    form = BatchForm(request.POST or None, user=request.user, initial=_next_year_of(request))
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             batch = form.save()
@@ -39,6 +39,20 @@ def batch_form(request):
         messages.success(request, "评选批次已建立。")
         return redirect("honours:batch", batch.pk)
     return render(request, "core/simple_form.html", {"form": form, "title": "发起评选"})
+
+
+def _next_year_of(request) -> dict:
+    """ "Copy from last year": ?from=<batch> fills the form with that batch's settings, one year on."""
+    source = request.GET.get("from", "")
+    batch = NominationBatch.objects.visible_to(request.user).filter(pk=source).first() if source.isdigit() else None
+    if batch is None:
+        return {}
+    year = batch.year + 1
+    return {
+        "kind": batch.kind_id, "issuer_org": batch.issuer_org_id, "issuer": batch.issuer, "level": batch.level,
+        "year": year, "quota": batch.quota, "title": batch.title.replace(str(batch.year), str(year)),
+        "deadline": batch.deadline.replace(year=batch.deadline.year + 1) if batch.deadline else None,
+    }  # fmt: skip
 
 
 @login_required
@@ -63,6 +77,7 @@ def batch_detail(request, pk):
     return render(request, "honours/batch_detail.html", {
         "batch": batch, "form": form, "nominations": nominations, "approved": approved,
         "can_nominate": batch.status == "open" and highest_role(request.user) >= Role.SECRETARY,
+        "can_copy": role_at(request.user, batch.issuer_org.path) >= Role.UNIT_ADMIN,
     })  # fmt: skip
 
 
