@@ -25,7 +25,8 @@ class LookupWidget(forms.Widget):
         widget_id = (attrs or {}).get("id", f"id_{name}")
         return format_html(
             '<div class="lookup" data-lookup><input type="hidden" name="{}" value="{}" id="{}">'
-            '<input type="search" value="{}" placeholder="{}" autocomplete="off" aria-label="搜索" '
+            # form="": the search text belongs to no form, so only the chosen id is sent with the form
+            '<input type="search" value="{}" placeholder="{}" autocomplete="off" aria-label="搜索" form="" '
             'aria-autocomplete="list" name="q" hx-get="{}" hx-trigger="input changed delay:250ms" '
             'hx-target="next .lookup-results" hx-sync="this:replace" hx-params="q">'
             '<div class="lookup-results" role="listbox"></div></div>',

@@ -23,6 +23,7 @@ from .models import (
     HonourKind,
     Indicator,
     IndicatorScore,
+    Level,
     Nomination,
     NominationBatch,
     NominationStatus,
@@ -49,6 +50,24 @@ def golden_eligible(year: int):
     return Person.objects.filter(
         party_status=PartyStatus.FORMAL, is_active=True, died_on__isnull=True, confirmed_on__lte=golden_cutoff(year)
     )
+
+
+def award_golden(people, year: int, issuer: str, awarded_on: datetime.date, skip: set[int]) -> int:
+    """一键颁发: the 光荣在党50年 medal to every eligible member of `people` not yet holding it, but those in
+    `skip`. One transaction; each honour is saved on its own so that each has its audit entry."""
+    kind = golden_kind()
+    if kind is None:
+        raise ValidationError("没有设置“光荣在党50年”荣誉类别。")
+    holders = Honour.objects.filter(kind=kind, person__isnull=False).values("person_id")
+    pending = people.exclude(pk__in=holders).exclude(pk__in=skip).only("id", "org_path")
+    awarded = 0
+    with transaction.atomic():
+        for person in pending.iterator(1000):
+            honour = Honour(kind=kind, person=person, issuer=issuer, level=Level.NATIONAL, year=year,
+                            awarded_on=awarded_on)  # fmt: skip
+            honour.save()
+            awarded += 1
+    return awarded
 
 
 def golden_kind() -> HonourKind | None:

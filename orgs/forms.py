@@ -41,6 +41,15 @@ def sole_scope_root(user, min_role: int):
     return PartyOrg.objects.filter(path=paths[0], is_active=True).only("id").first()
 
 
+class OrgFilterForm(forms.Form):
+    """A list's 党组织 filter as a picker (a name, pinyin or initials; never an id typed by hand)."""
+
+    def __init__(self, *args, user, min_role: int = Role.SECRETARY, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["org"] = OrgChoiceField(queryset=scoped_orgs(user, min_role), label="党组织", required=False)
+        org_lookup(self.fields["org"], min_role)
+
+
 def scoped_institutions(user):
     return (
         Institution.objects.visible_to(user, "view")

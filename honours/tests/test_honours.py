@@ -54,6 +54,39 @@ class GoldenTest(CastTestCase):
         self.login("member")
         self.assertEqual(self.client.get(reverse("honours:golden")).status_code, 403)
 
+    def test_one_step_awards_everyone_eligible_but_the_unticked(self):
+        from core.models import AuditEntry
+
+        old = {"joined_on": datetime.date(1970, 1, 1), "confirmed_on": datetime.date(1971, 1, 1)}
+        first, unticked, other_page = (
+            make_person(n, self.branch_a1, **old) for n in ("甲老党员", "乙老党员", "丙老党员")
+        )
+        outside = make_person("丁外单位", self.org_b, **old)
+        self.login("secretary")
+        page = self.client.get(reverse("honours:golden"), {"year": 2023}).content.decode()
+        self.assertNotIn("一键颁发", page)  # a secretary sees the list; the unit records the medals
+        self.assertEqual(self.client.post(reverse("honours:golden"), {"year": 2023}).status_code, 403)
+        self.login("unit_admin")
+        page = self.client.get(reverse("honours:golden"), {"year": 2023, "org": self.branch_a1.pk}).content.decode()
+        self.assertIn(f'name="award" value="{first.pk}" checked', page)
+        self.assertIn(f'name="org" value="{self.branch_a1.pk}"', page)  # the filter picker shows the choice
+        self.assertIn('value="测试区民营医疗行业党委 › 中共甲市博爱医院委员会 › 博爱医院第一党支部"', page)
+        response = self.client.post(
+            reverse("honours:golden") + "?year=2023",
+            {"org": self.branch_a1.pk, "shown": [first.pk, unticked.pk], "award": [first.pk],
+             "awarded_on": "2023-07-01", "issuer": "中共中央"},
+        )  # fmt: skip
+        self.assertRedirects(response, reverse("honours:golden") + f"?year=2023&org={self.branch_a1.pk}")
+        awarded = Honour.objects.filter(kind__code="golden_50")
+        self.assertEqual(set(awarded.values_list("person__name", flat=True)), {first.name, other_page.name})
+        self.assertEqual({(h.year, h.level, h.awarded_on.isoformat()) for h in awarded},
+                         {(2023, "national", "2023-07-01")})  # fmt: skip
+        self.assertEqual(AuditEntry.objects.filter(content_type__model="honour", action=0).count(), 2)
+        done = self.client.post(reverse("honours:golden") + "?year=2023", {"awarded_on": "2023-07-01"}, follow=True)
+        self.assertContains(done, "已为 1 名党员登记")
+        self.assertEqual(awarded.all().count(), 3)  # the unticked one now, and never anyone twice
+        self.assertFalse(Honour.objects.filter(person=outside).exists())
+
 
 class NominationTest(CastTestCase):
     def setUp(self):

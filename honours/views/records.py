@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from core.access import Role, get_visible_or_404, granted_roots, highest_role, recheck_in_scope, under_any
 from core.export import xlsx_response
 from core.lookup import lookup_response
 from core.paging import count_response, keyset_page
+from orgs.forms import OrgFilterForm
 from orgs.models import PartyOrg
 from people.models import PartyStatus, Person, party_age
 
@@ -77,7 +79,10 @@ def _golden_rows(request, year: int):
     qs = services.golden_eligible(year)
     if not request.user.is_superuser:
         qs = under_any(qs, granted_roots(request.user, Person.access_roles["view"]))
-    org = request.GET.get("org", "")
+    return _with_org_filter(request, qs, request.GET.get("org", ""))
+
+
+def _with_org_filter(request, qs, org: str):
     if org.isdigit():
         root = get_visible_or_404(request.user, PartyOrg.objects, pk=int(org))
         qs = under_any(qs, [root.path], tag="org")
@@ -93,6 +98,9 @@ def golden_list(request):
     year = min(max(year, 1971), 2200)
     qs = _golden_rows(request, year)
     kind = services.golden_kind()
+    can_award = highest_role(request.user) >= Role.UNIT_ADMIN
+    if request.method == "POST":
+        return _award_golden(request, year, can_award)
     if request.GET.get("export") == "xlsx":
         awarded = _awarded(kind, None)
         july = datetime.date(year, 7, 1)
@@ -118,7 +126,37 @@ def golden_list(request):
     for row in page.rows:
         row["awarded"] = row["id"] in awarded
         row["age"] = party_age(PartyStatus.FORMAL, row["confirmed_on"], july)
-    return render(request, "honours/golden_list.html", {"page": page, "year": year, "kind": kind})
+    org_filter = OrgFilterForm(request.GET, user=request.user)
+    return render(request, "honours/golden_list.html", {
+        "page": page, "year": year, "kind": kind, "can_award": can_award, "org_filter": org_filter,
+        "pending": [row["id"] for row in page.rows if not row["awarded"]],
+    })  # fmt: skip
+
+
+def _award_golden(request, year: int, can_award: bool):
+    """一键颁发 for everyone the list shows (all its pages), except the rows unticked on this page."""
+    if not can_award:
+        raise PermissionDenied("颁发纪念章需要单位管理员及以上角色")
+    people = services.golden_eligible(year)
+    if not request.user.is_superuser:  # only members the user may record honours for
+        people = under_any(people, granted_roots(request.user, Honour.access_roles["create"]))
+    people = _with_org_filter(request, people, request.POST.get("org", ""))
+    shown = {int(i) for i in request.POST.getlist("shown") if i.isdigit()}
+    ticked = {int(i) for i in request.POST.getlist("award") if i.isdigit()}
+    try:
+        awarded_on = datetime.date.fromisoformat(request.POST.get("awarded_on", ""))
+    except ValueError:
+        awarded_on = datetime.date(year, 7, 1)
+    issuer = (request.POST.get("issuer") or "中共中央").strip()[:120]
+    try:
+        count = services.award_golden(people, year, issuer, awarded_on, skip=shown - ticked)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        count = 0
+    else:
+        messages.success(request, f"已为 {count} 名党员登记“光荣在党50年”纪念章（{awarded_on:%Y-%m-%d}）。")
+    query = f"?year={year}" + (f"&org={request.POST['org']}" if request.POST.get("org", "").isdigit() else "")
+    return redirect(reverse("honours:golden") + query)
 
 
 def _awarded(kind: HonourKind | None, person_ids) -> set[int]:
