@@ -60,3 +60,24 @@ def test_secretary_records_a_meeting_and_a_member_checks_in_on_a_phone(page_as, 
     with page.expect_download() as download:
         page.click("text=下载 Word")
     assert download.value.suggested_filename.endswith(".docx")
+
+
+def test_all_present_then_the_exceptions_in_one_save(page_as, live_server, cast):
+    from django.utils import timezone
+
+    from activities import services
+    from activities.models import Activity, ActivityKind, Attendance
+
+    meeting = Activity.objects.create(title="十一月支部党员大会", kind=ActivityKind.objects.get(code="branch_congress"),
+                                      lead_org=cast.branch_a1, starts_at=timezone.now())  # fmt: skip
+    services.set_organisers(meeting, [cast.branch_a1])
+    services.sync_roll(meeting)
+    page = page_as("secretary", phone=True)
+    page.goto(f"{live_server.url}/activities/{meeting.pk}/attendance/")
+    page.click("text=未签到的全部设为出席")
+    page.select_option("select[aria-label='李永川的出勤']", "leave")
+    page.fill(f"input[name='reason-{Attendance.objects.get(activity=meeting, person=cast.member_person).pk}']", "出差")
+    page.click("text=保存出勤")
+    expect(page.locator("main")).to_contain_text("实到 1 人，请假 1 人，缺席 0 人，未签到 0 人")
+    marks = dict(Attendance.objects.filter(activity=meeting).values_list("person__name", "status"))
+    assert marks == {"雷继敏": "present", "李永川": "leave"}, marks

@@ -12,6 +12,8 @@
 
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) { window.print(); return; }
+    var fill = event.target.closest("[data-fill-status]");
+    if (fill) { fillStatus(fill); return; }
     var button = event.target.closest(".lookup-results button[data-id]");
     if (button) { pick(button); return; }
     // A click anywhere else closes every open list of matches (it must never hide the save button).
@@ -19,6 +21,15 @@
       if (!list.closest(".lookup").contains(event.target)) close(list.closest(".lookup"));
     });
   });
+
+  // "全部出席": every row still 未签到 becomes the button's status; rows already marked keep theirs. Saving
+  // stays one step, so the exceptions are marked before it.
+  function fillStatus(button) {
+    var status = button.dataset.fillStatus;
+    button.form.querySelectorAll("select[data-status]").forEach(function (select) {
+      if (select.value === "pending") select.value = status;
+    });
+  }
 
   // Lookup widget (core.widgets.LookupWidget): a hidden id and a search box.
   function pick(button) {
