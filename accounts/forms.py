@@ -66,3 +66,16 @@ class GrantForm(forms.Form):
             linked = Person.objects.filter(user=account).exclude(pk=person.pk).first()
             if linked is not None:
                 self.add_error("person", f"该账号已关联人员档案“{linked.name}”")
+
+
+class ActivationForm(forms.Form):
+    username = forms.CharField(
+        label="用户名", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    code = forms.CharField(
+        label="开通码", max_length=20, help_text="开通单上的 10 位开通码，如 K7QFM-9PZ2R（不区分大小写）"
+    )
+    new_password1 = forms.CharField(label="设置密码", strip=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))  # fmt: skip
+    new_password2 = forms.CharField(label="再次输入密码", strip=False,
+                                    widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))  # fmt: skip

@@ -51,3 +51,19 @@ class AccountState(models.Model):
     @classmethod
     def require_password_change(cls, user) -> None:
         cls.objects.update_or_create(user=user, defaults={"must_change_password": True})
+
+
+class AccountActivation(models.Model):
+    """A login opened in bulk waits here for its owner: they set their own password with a one-time code. Only a
+    keyed hash of the code is kept; it expires, and too many wrong tries void it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activation")
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField("有效期至")
+    failures = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "账号开通码"
+        verbose_name_plural = "账号开通码"

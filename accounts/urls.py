@@ -16,4 +16,6 @@ urlpatterns = [
     path("users/<int:pk>/reset-otp/", views.account_reset_otp, name="reset-otp"),
     path("otp/", views.otp, name="otp"),
     path("password/", views.password_change, name="password"),
+    path("bulk-open/", views.bulk_open, name="bulk-open"),
+    path("activate/", views.activate_account, name="activate"),
 ]

@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -19,12 +20,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from markupsafe import Markup
 from rest_framework.authtoken.models import Token
 
-from core.access import Role, get_visible_or_404, highest_role, require
+from core.access import Role, get_visible_or_404, granted_roots, highest_role, require, under_any
+from orgs.rules import current_settings
+from people.models import MEMBER_STATUSES
 
 from . import security
-from .forms import GrantForm
-from .models import AccountState, RoleGrant
-from .services import can_manage_account, locked_usernames
+from .forms import ActivationForm, GrantForm
+from .models import AccountActivation, AccountState, RoleGrant
+from .services import BULK_OPEN_LIMIT, activate, can_manage_account, locked_usernames, open_accounts
 
 
 class LoginView(auth_views.LoginView):
@@ -182,3 +185,56 @@ def password_change(request):
         return redirect("core:home")
     forced = bool(request.session.get(security.PASSWORD_CHANGE_SESSION_KEY))
     return render(request, "accounts/password.html", {"form": form, "forced": forced})
+
+
+# --- accounts opened in bulk -------------------------------------------------------------------------------
+def _openable(request):
+    """Members in the people list's filter (its query string) who have no login, in the admin's scope."""
+    from people.views import filtered_people
+
+    qs = filtered_people(request).filter(user__isnull=True, party_status__in=MEMBER_STATUSES, is_active=True)
+    if not request.user.is_superuser:
+        qs = under_any(qs, granted_roots(request.user, Role.UNIT_ADMIN))
+    return qs.select_related("home_org").order_by("org_path", "id")
+
+
+@login_required
+def bulk_open(request):
+    """批量开通账号: a member login for everyone in the filter, each with a one-time code printed on a slip."""
+    _require_admin(request.user)
+    people = list(_openable(request)[: BULK_OPEN_LIMIT + 1])
+    too_many = len(people) > BULK_OPEN_LIMIT
+    if request.method == "POST" and people and not too_many:
+        opened = open_accounts(request.user, people, int(current_settings()["activation_days"]))
+        return render(request, "accounts/bulk_slips.html", {
+            "opened": opened, "activate_url": request.build_absolute_uri(reverse("accounts:activate")),
+        })  # fmt: skip
+    return render(request, "accounts/bulk_open.html", {
+        "people": people[:BULK_OPEN_LIMIT], "too_many": too_many, "limit": BULK_OPEN_LIMIT,
+        "days": current_settings()["activation_days"],
+    })  # fmt: skip
+
+
+def activate_account(request):
+    """A member opened in bulk sets their own password with the code on their slip (no sign-in needed)."""
+    form = ActivationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user, problem = activate(form.cleaned_data["username"], form.cleaned_data["code"])
+        if user is None:
+            form.add_error(None, problem)
+        else:
+            password_form = SetPasswordForm(user, {"new_password1": form.cleaned_data["new_password1"],
+                                                   "new_password2": form.cleaned_data["new_password2"]})  # fmt: skip
+            if password_form.is_valid():
+                with transaction.atomic():
+                    password_form.save()
+                    AccountState.objects.update_or_create(
+                        user=user, defaults={"must_change_password": False, "password_changed_at": timezone.now()}
+                    )
+                    AccountActivation.objects.filter(user=user).delete()
+                messages.success(request, "账号已开通，请用新密码登录")
+                return redirect("accounts:login")
+            for errors in password_form.errors.values():
+                for error in errors:
+                    form.add_error("new_password1", error)
+    return render(request, "accounts/activate.html", {"form": form})

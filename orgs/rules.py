@@ -21,6 +21,7 @@ DEFAULTS: dict[str, object] = {
     "dual_leader_target": 0.5,
     "session_idle_minutes": 30,
     "import_upload_hours": 24,
+    "activation_days": 14,
 }
 
 LABELS = {
@@ -39,6 +40,7 @@ LABELS = {
     "dual_leader_target": "双带头人比例目标（0–1；全国无统一标准，由行业设定）",
     "session_idle_minutes": "登录后多少分钟无操作自动退出",
     "import_upload_hours": "上传待确认的导入文件保留多少小时（过期自动删除）",
+    "activation_days": "批量开通账号的开通码有效天数",
 }
 
 

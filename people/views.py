@@ -117,7 +117,13 @@ def person_list(request):
     return render(
         request,
         "people/person_list.html",
-        {"page": page, "statuses": PartyStatus.choices, "educations": Education.choices, "sort": sort},
+        {
+            "page": page,
+            "statuses": PartyStatus.choices,
+            "educations": Education.choices,
+            "sort": sort,
+            "can_open_accounts": highest_role(request.user) >= Role.UNIT_ADMIN,
+        },
     )
 
 

@@ -271,6 +271,8 @@ def cases() -> dict[str, Case]:
         ),  # fmt: skip
         "accounts:otp": Case(expect=signed_in()),
         "accounts:password": Case(expect=signed_in()),
+        "accounts:bulk-open": Case(expect=by_role(U)),
+        "accounts:activate": Case(expect=public()),
         # orgs
         "orgs:tree": Case(expect=signed_in()),
         "orgs:tree-children": Case(args=org_a, expect=scoped("a", S)),
