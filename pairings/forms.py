@@ -115,6 +115,37 @@ class CommitmentForm(forms.ModelForm):
         return value
 
 
+class PlanRowForm(forms.Form):
+    """One 五联 heading's commitment on the plan form; a row left without content adds nothing."""
+
+    heading = forms.IntegerField(widget=forms.HiddenInput)
+    content = forms.CharField(label="承诺内容", max_length=200, required=False)
+    owner = forms.ModelChoiceField(queryset=None, label="责任方", required=False)
+    target = forms.CharField(label="目标", max_length=120, required=False)
+    due_on = forms.DateField(label="完成期限", required=False, widget=DATE)
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].label_from_instance = lambda m: m.org.name
+
+
+class BasePlanFormSet(forms.BaseFormSet):
+    def __init__(self, *args, pairing, **kwargs):
+        self.owners = pairing.members.filter(left_on__isnull=True).select_related("org")
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "owners": self.owners}
+
+    def clean(self):
+        if not any(form.cleaned_data.get("content") for form in self.forms if hasattr(form, "cleaned_data")):
+            raise forms.ValidationError("请至少填写一项承诺内容。")
+
+
+PlanFormSet = forms.formset_factory(PlanRowForm, formset=BasePlanFormSet, extra=0)
+
+
 class ListItemForm(forms.ModelForm):
     """A need or a resource, entered for a side the user administers."""
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/members/<int:member_pk>/accept/", views.member_accept, name="member-accept"),
     path("<int:pk>/members/<int:member_pk>/leave/", views.member_leave, name="member-leave"),
     path("<int:pk>/commitments/new/", views.commitment_form, name="commitment-create"),
+    path("<int:pk>/commitments/plan/", views.commitment_plan, name="commitment-plan"),
     path("<int:pk>/needs/new/", views.list_item_form, {"kind": "need"}, name="need-create"),
     path("<int:pk>/needs/<int:item_pk>/edit/", views.list_item_form, {"kind": "need"}, name="need-edit"),
     path("<int:pk>/resources/new/", views.list_item_form, {"kind": "resource"}, name="resource-create"),

@@ -42,11 +42,12 @@ from .forms import (
     NeedForm,
     PairingForm,
     PartnerForm,
+    PlanFormSet,
     ProjectForm,
     ResourceForm,
     partner_orgs,
 )
-from .models import ListStatus, Need, Pairing, PairingCategory, PairingMember, Resource, Status
+from .models import Commitment, ListStatus, Need, Pairing, PairingCategory, PairingMember, Resource, Status
 
 ORDERING = ("-id",)
 
@@ -272,6 +273,32 @@ def commitment_form(request, pk, commitment_pk=None):
         messages.success(request, "已保存共建承诺")
         return redirect("pairings:detail", pk)
     return render(request, "pairings/simple_form.html", {"form": form, "pairing": pairing, "title": "共建承诺"})
+
+
+@login_required
+def commitment_plan(request, pk):
+    """The lead side writes its commitments under all five 五联 headings on one form (one transaction)."""
+    from activities.models import LinkHeading
+
+    pairing = get_visible_or_404(request.user, Pairing.objects, pk=pk)
+    require(request.user, pairing, "change")
+    headings = list(LinkHeading.objects.filter(is_active=True))
+    names = {h.pk: h.name for h in headings}
+    initial = [{"heading": h.pk} for h in headings]
+    formset = PlanFormSet(request.POST or None, initial=initial, pairing=pairing, prefix="plan")
+    if request.method == "POST" and formset.is_valid():
+        rows = [f.cleaned_data for f in formset.forms if f.cleaned_data.get("content")]
+        start = pairing.commitments.count()
+        with transaction.atomic():
+            for order, row in enumerate(rows, start=start):
+                if row["heading"] not in names:
+                    raise PermissionDenied("五联类别无效")
+                Commitment(pairing=pairing, heading_id=row["heading"], content=row["content"], owner=row["owner"],
+                           target=row["target"], due_on=row["due_on"], sort_order=order).save()  # fmt: skip
+        messages.success(request, f"已添加 {len(rows)} 项共建承诺")
+        return redirect("pairings:detail", pk)
+    rows = [(names.get(int(f["heading"].value() or 0), ""), f) for f in formset.forms]
+    return render(request, "pairings/commitment_plan.html", {"formset": formset, "rows": rows, "pairing": pairing})
 
 
 def acting_sides(user, pairing: Pairing) -> list[PairingMember]:

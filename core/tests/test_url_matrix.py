@@ -360,6 +360,7 @@ def cases() -> dict[str, Case]:
             expect=scoped("a", S, U, partner=FORBIDDEN),
         ),  # fmt: skip
         "pairings:commitment-create": Case(args=pair, expect=scoped("a", S, U, partner=FORBIDDEN)),
+        "pairings:commitment-plan": Case(args=pair, expect=scoped("a", S, U, partner=FORBIDDEN)),
         "pairings:commitment-edit": Case(
             args=lambda c, w: [w.pairing.pk, w.commitment.pk], expect=scoped("a", S, U, partner=FORBIDDEN)
         ),  # fmt: skip

@@ -187,6 +187,37 @@ class PairingTest(ActivityTestCase):
         )
         self.assertEqual(timezone.localdate(), datetime.date(2024, 6, 1))
 
+    def test_all_five_headings_on_one_form(self):
+        from activities.models import LinkHeading
+        from core.models import AuditEntry
+
+        self.propose(partners=[self.org_b])
+        pairing = Pairing.objects.get()
+        url = reverse("pairings:commitment-plan", args=[pairing.pk])
+        page = self.client.get(url).content.decode()
+        headings = list(LinkHeading.objects.filter(is_active=True))
+        for heading in headings:
+            self.assertIn(heading.name, page)
+        owner = pairing.members.get(is_lead=False)
+        data = {"plan-TOTAL_FORMS": len(headings), "plan-INITIAL_FORMS": len(headings)}
+        for i, heading in enumerate(headings):
+            data.update({f"plan-{i}-heading": heading.pk, f"plan-{i}-content": "", f"plan-{i}-owner": "",
+                         f"plan-{i}-target": "", f"plan-{i}-due_on": ""})  # fmt: skip
+        self.assertContains(self.client.post(url, data), "请至少填写一项承诺内容")
+        data.update({"plan-0-content": "每季度联学一次", "plan-1-content": "专科技术支持", "plan-1-owner": owner.pk,
+                     "plan-1-due_on": "2024-31-12"})  # fmt: skip
+        self.assertContains(self.client.post(url, data), "输入一个有效的日期")
+        self.assertFalse(Commitment.objects.exists())  # nothing half-written
+        data["plan-1-due_on"] = "2024-12-31"
+        self.assertRedirects(self.client.post(url, data), reverse("pairings:detail", args=[pairing.pk]))
+        rows = list(Commitment.objects.order_by("sort_order").values_list("heading__name", "content", "owner"))
+        self.assertEqual(
+            rows, [(headings[0].name, "每季度联学一次", None), (headings[1].name, "专科技术支持", owner.pk)]
+        )
+        self.assertEqual(AuditEntry.objects.filter(content_type__model="commitment").count(), 2)
+        self.login("outsider")
+        self.assertEqual(self.client.get(url).status_code, 403)
+
 
 @time_machine.travel(TODAY, tick=False)
 class RenewalTest(ActivityTestCase):
