@@ -17,6 +17,7 @@ urlpatterns = [
     path("search/", editor.search, name="search"),
     path("import/", pages.upload, name="import"),
     path("import/batch/<str:batch>/", pages.batch, name="import-batch"),
+    path("import/batch/<str:batch>/confirm-all/", pages.confirm_all, name="import-confirm-all"),
     path("import/<int:pk>/", pages.review, name="import-review"),
     path("import/<int:pk>/reject/", pages.reject, name="import-reject"),
     path("site/<int:org_pk>/", site.site_home, name="site-home"),

@@ -412,6 +412,7 @@ def cases() -> dict[str, Case]:
         "news:import-batch": Case(args=["matrixbatch"], expect=scoped("a", U)),
         "news:import-review": Case(args=lambda c, w: [w.page_import.pk], expect=scoped("a", U)),
         "news:import-reject": Case(method="post", args=lambda c, w: [w.page_import.pk], expect=scoped("a", U)),
+        "news:import-confirm-all": Case(method="post", args=["matrixbatch"], expect=scoped("a", U)),
         "news:site-home": Case(args=org_a, expect=public()),
         "news:site-column": Case(args=lambda c, w: [c.org_a.pk, w.column.pk], expect=public()),
         "news:site-article": Case(args=lambda c, w: [c.org_a.pk, w.article.pk], expect=dict.fromkeys(ROLES, HIDDEN)),

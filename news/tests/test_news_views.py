@@ -372,6 +372,39 @@ class PageImportTest(NewsTestCase):
         self.assertContains(review, "雷继敏")
         self.assertContains(review, '雷继敏：医院党委书记 <span class="badge ok">已在登记库</span>', html=False)
 
+    def test_confirm_all_takes_the_unambiguous_pages_and_leaves_the_rest(self):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            archive.writestr(
+                "clear.txt",
+                "首页 > 党建\n医院党委开展主题党日活动\n发布时间:2024-05-25\n5月22日,医院党委开展主题党日活动。\n",
+            )
+            archive.writestr("meeting.txt", "首页 > 党建\n医院召开会议\n发布时间:2024-05-25\n5月21日,医院召开会议。\n")
+            archive.writestr(
+                "plain.txt", "首页 > 党建\n医院开展读书活动\n发布时间:2024-04-02\n医院党员开展读书分享。\n"
+            )
+            archive.writestr(
+                "two_days.txt", "首页 > 党建\n两次义诊\n发布时间:2024-05-25\n5月10日和5月20日,医院党员开展义诊。\n"
+            )
+            archive.writestr("undated.txt", "首页 > 党建\n没有发布时间的页面\n医院党员开展活动。\n")
+        self.upload("pages.zip", buffer.getvalue())
+        batch = PageImport.objects.first().batch
+        page = self.client.get(reverse("news:import-batch", args=[batch])).content.decode()
+        self.assertIn("全部确认（2 页）", page)
+        response = self.client.post(reverse("news:import-confirm-all", args=[batch]))
+        self.assertRedirects(response, reverse("news:import-batch", args=[batch]))
+        statuses = dict(PageImport.objects.values_list("file_name", "status"))
+        self.assertEqual(statuses, {"clear.txt": "confirmed", "plain.txt": "confirmed", "two_days.txt": "pending",
+                                    "undated.txt": "pending", "meeting.txt": "pending"})  # fmt: skip
+        articles = {a.title: a for a in Article.objects.select_related("activity", "activity__kind")}
+        self.assertEqual(set(articles), {"医院党委开展主题党日活动", "医院开展读书活动"})
+        self.assertTrue(all(a.status == Status.DRAFT for a in articles.values()))  # reviewed before they are public
+        activity = articles["医院党委开展主题党日活动"].activity
+        self.assertEqual((activity.starts_at.date().isoformat(), activity.kind.code), ("2024-05-22", "party_day"))
+        self.assertIsNone(articles["医院开展读书活动"].activity)
+        self.login("outsider")
+        self.assertEqual(self.client.post(reverse("news:import-confirm-all", args=[batch])).status_code, 404)
+
     def test_another_units_import_is_out_of_reach(self):
         self.upload("ok.txt", "标题一篇\n发布时间:2024-05-25\n正文内容很长很长,医院党委开展活动。\n".encode())
         item = PageImport.objects.get()

@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -49,6 +50,8 @@ def batch(request, batch):
     if upload_row is None and not items:
         raise Http404("没有这一批导入，或不在您的管理范围内")
     context = {"items": items, "batch": batch, "upload": upload_row}
+    if not request.htmx:
+        context["ready"] = sum(1 for item in items[:CONFIRM_ALL_LIMIT] if ready_to_confirm(request.user, item))
     processing = upload_row is not None and upload_row.status == PageUploadStatus.PROCESSING
     if request.htmx:
         response = render(request, "news/_import_progress.html", context)
@@ -56,6 +59,57 @@ def batch(request, batch):
             response["HX-Refresh"] = "true"
         return response
     return render(request, "news/import_batch.html", context)
+
+
+CONFIRM_ALL_LIMIT = 300  # pages confirmed in one step (a hospital's news archive, a few years of it)
+
+
+def ready_to_confirm(user, item: PageImport) -> dict | None:
+    """The values a review would confirm, when nothing in them needs a person's choice: a title, a body, a
+    publish time and a column; at most one event date and one pairing; no earlier import of the story."""
+    if item.status != PageImportStatus.PENDING:
+        return None
+    values = _initial(item)
+    dated = [d for d in item.extracted.get("event_dates") or []]
+    found = importer.proposals(user, item)
+    if not (values["title"] and values["body"].strip() and values["published_at"] and values["column"]):
+        return None
+    if len(dated) > 1 or any(d.startswith("?") for d in dated) or len(found["pairings"]) > 1:
+        return None
+    event = values["event_date"]
+    if event and values["event_kind"] is None:  # an event whose kind the reader could not tell
+        return None
+    if len(values["title"]) > 200 or importer.earlier_imports(user, item):
+        return None
+    return {
+        **values, "publish": False, "simplified": False, "more_dates": [],
+        "event_date": datetime.date.fromisoformat(event) if event else None,
+        "create_activity": bool(event and values["event_kind"]),
+        "pairing": found["pairings"][0] if found["pairings"] and event else None,
+    }  # fmt: skip
+
+
+@login_required
+@require_POST
+def confirm_all(request, batch):
+    """全部确认: every page of the batch whose review would need no choice becomes a draft article (and its
+    activity), in one transaction; the others stay for review."""
+    items = list(PageImport.objects.visible_to(request.user, "change").filter(batch=batch).select_related("org"))
+    if not items:
+        raise Http404("没有这一批导入，或不在您的管理范围内")
+    ready = [
+        (item, values)
+        for item in items[:CONFIRM_ALL_LIMIT]
+        if (values := ready_to_confirm(request.user, item)) is not None
+    ]
+    with transaction.atomic():
+        for item, values in ready:
+            importer.confirm(request.user, item, values)
+    left = sum(1 for item in items if item.status == PageImportStatus.PENDING) - len(ready)
+    messages.success(
+        request, f"已确认 {len(ready)} 页（存为草稿，审核后发布）" + (f"；其余 {left} 页需逐页核对" if left else "")
+    )
+    return redirect("news:import-batch", batch)
 
 
 @login_required
