@@ -70,7 +70,7 @@ def ready_to_confirm(user, item: PageImport) -> dict | None:
     if item.status != PageImportStatus.PENDING:
         return None
     values = _initial(item)
-    dated = [d for d in item.extracted.get("event_dates") or []]
+    dated = list(item.extracted.get("event_dates") or [])
     found = importer.proposals(user, item)
     if not (values["title"] and values["body"].strip() and values["published_at"] and values["column"]):
         return None
