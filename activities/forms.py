@@ -140,10 +140,22 @@ class ActivityForm(forms.ModelForm):
 class SpeakerForm(forms.ModelForm):
     class Meta:
         model = Speaker
-        fields = ["name", "role", "post", "topic"]
+        fields = ["name", "role", "post", "topic", "sort_order"]
+        widgets = {"sort_order": forms.HiddenInput}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sort_order"].required = False
+
+    def has_changed(self):
+        """A row's position alone (set as rows are moved) does not make an empty row a speaker."""
+        return any(name != "sort_order" for name in self.changed_data)
+
+    def clean_sort_order(self):
+        return self.cleaned_data.get("sort_order") or 0
 
 
-SpeakerFormSet = inlineformset_factory(Activity, Speaker, form=SpeakerForm, extra=2, can_delete=True)
+SpeakerFormSet = inlineformset_factory(Activity, Speaker, form=SpeakerForm, extra=1, can_delete=True)
 GuestFormSet = inlineformset_factory(
     Activity, GuestGroup, fields=["unit_name", "count", "note"], extra=1, can_delete=True
 )

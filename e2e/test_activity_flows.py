@@ -81,3 +81,27 @@ def test_all_present_then_the_exceptions_in_one_save(page_as, live_server, cast)
     expect(page.locator("main")).to_contain_text("实到 1 人，请假 1 人，缺席 0 人，未签到 0 人")
     marks = dict(Attendance.objects.filter(activity=meeting).values_list("person__name", "status"))
     assert marks == {"雷继敏": "present", "李永川": "leave"}, marks
+
+
+def test_speakers_rows_grow_reorder_and_go(page_as, live_server, cast):
+    from activities.models import Activity
+
+    page = page_as("secretary")
+    page.goto(live_server.url + "/activities/new/")
+    page.select_option("#id_kind", label="党课")
+    page.fill("#id_title", "专题党课")
+    page.fill("#id_starts_at", "2024-05-06T09:00")
+    speakers = page.locator("[data-formset=speakers]")
+    page.fill("#id_speakers-0-name", "雷继敏")
+    page.select_option("#id_speakers-0-role", "host")
+    for index, (name, role) in enumerate([("外单位专家", "lecture"), ("李永川", "share")], start=1):
+        speakers.locator("text=添加一行").click()
+        page.fill(f"#id_speakers-{index}-name", name)
+        page.select_option(f"#id_speakers-{index}-role", role)
+    speakers.locator("tbody tr").nth(1).locator("[data-row-up]").click()  # the lecturer first
+    speakers.locator("tbody tr").nth(2).locator(".row-remove input").check()  # 李永川 did not speak after all
+    speakers.locator("text=添加一行").click()  # an empty row left empty is ignored
+    page.click("main form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("专题党课")
+    activity = Activity.objects.get(title="专题党课")
+    assert list(activity.speakers.values_list("name", "role")) == [("外单位专家", "lecture"), ("雷继敏", "host")]

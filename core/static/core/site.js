@@ -14,12 +14,39 @@
     if (event.target.closest("[data-print]")) { window.print(); return; }
     var fill = event.target.closest("[data-fill-status]");
     if (fill) { fillStatus(fill); return; }
+    var rowButton = event.target.closest("[data-row-add], [data-row-up], [data-row-down]");
+    if (rowButton) { formsetAction(rowButton); return; }
     var button = event.target.closest(".lookup-results button[data-id]");
     if (button) { pick(button); return; }
     // A click anywhere else closes every open list of matches (it must never hide the save button).
     document.querySelectorAll(".lookup-results").forEach(function (list) {
       if (!list.closest(".lookup").contains(event.target)) close(list.closest(".lookup"));
     });
+  });
+
+  // Formsets that grow in place (core/_macros.html formset_rows).
+  function formsetAction(button) {
+    var block = button.closest("[data-formset]");
+    var body = block.querySelector("tbody");
+    var row = button.closest("tr");
+    if (button.hasAttribute("data-row-add")) {
+      var total = block.querySelector("input[name$='-TOTAL_FORMS']");
+      var html = block.querySelector("template[data-empty-row]").innerHTML.replace(/__prefix__/g, total.value);
+      body.insertAdjacentHTML("beforeend", html);
+      total.value = String(Number(total.value) + 1);
+      var first = body.lastElementChild.querySelector("input:not([type=hidden]), select, textarea");
+      if (first) first.focus();
+    } else if (button.hasAttribute("data-row-up") && row.previousElementSibling) {
+      body.insertBefore(row, row.previousElementSibling);
+    } else if (button.hasAttribute("data-row-down") && row.nextElementSibling) {
+      body.insertBefore(row.nextElementSibling, row);
+    }
+    body.querySelectorAll("input[name$='-sort_order']").forEach(function (input, index) { input.value = String(index); });
+  }
+
+  document.addEventListener("change", function (event) {
+    var box = event.target.closest && event.target.closest(".row-remove input[type=checkbox]");
+    if (box) box.closest("tr").classList.toggle("row-removed", box.checked);
   });
 
   // "全部出席": every row still 未签到 becomes the button's status; rows already marked keep theirs. Saving
