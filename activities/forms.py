@@ -162,11 +162,6 @@ GuestFormSet = inlineformset_factory(
 OutcomeFormSet = inlineformset_factory(Activity, Outcome, fields=["label", "value", "unit"], extra=1, can_delete=True)
 
 
-class PhotoForm(forms.Form):
-    image = forms.FileField(label="照片", help_text="JPG/PNG，20 MB 以内；自动缩小并去除拍摄位置等信息")
-    caption = forms.CharField(label="图注", max_length=200, required=False)
-
-
 STATUS_CHOICES = [(s, label) for s, label in AttendanceStatus.choices]
 
 

@@ -39,3 +39,27 @@ def process_photo(upload) -> tuple[ContentFile, int, int]:
         image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
         extension = "jpg"
     return ContentFile(out.getvalue(), name=f"photo.{extension}"), image.width, image.height
+
+
+MAX_PHOTOS_PER_UPLOAD = 30
+
+
+def uploaded_photos(request) -> list[tuple[ContentFile, int, int, str]]:
+    """Every photo of a (multi-file) upload with its caption, processed; any refusal refuses them all, naming
+    each file, so that nothing is half-saved."""
+    files = request.FILES.getlist("image")
+    captions = request.POST.getlist("caption")
+    if not files:
+        raise PhotoError("请选择要上传的照片")
+    if len(files) > MAX_PHOTOS_PER_UPLOAD:
+        raise PhotoError(f"一次最多上传 {MAX_PHOTOS_PER_UPLOAD} 张照片（本次 {len(files)} 张）")
+    done, problems = [], []
+    for index, upload in enumerate(files):
+        caption = (captions[index] if index < len(captions) else "").strip()[:200]
+        try:
+            done.append((*process_photo(upload), caption))
+        except PhotoError as error:
+            problems.append(str(error))
+    if problems:
+        raise PhotoError("；".join(problems) + "。没有保存任何照片，请去掉这些文件后重新上传")
+    return done

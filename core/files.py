@@ -19,3 +19,14 @@ def file_response(field_file, cache_control: str, default_type: str = "image/jpe
     response = FileResponse(handle, content_type=guess_type(field_file.name)[0] or default_type)
     response["Cache-Control"] = cache_control
     return response
+
+
+def upload_done(request, next_url: str):
+    """Where an upload goes next. A page that sent it by script (to show progress) gets the address as JSON and
+    goes there itself, so that the messages are shown on that page rather than read by the script's request."""
+    from django.http import JsonResponse
+    from django.shortcuts import redirect
+
+    if request.headers.get("X-Upload") == "1":
+        return JsonResponse({"next": next_url})
+    return redirect(next_url)

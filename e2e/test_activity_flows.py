@@ -105,3 +105,33 @@ def test_speakers_rows_grow_reorder_and_go(page_as, live_server, cast):
     expect(page.locator("h1")).to_contain_text("专题党课")
     activity = Activity.objects.get(title="专题党课")
     assert list(activity.speakers.values_list("name", "role")) == [("外单位专家", "lecture"), ("雷继敏", "host")]
+
+
+def test_several_photos_with_captions_and_progress(page_as, live_server, cast, tmp_path):
+    from django.utils import timezone
+    from PIL import Image
+
+    from activities import services
+    from activities.models import Activity, ActivityKind
+
+    meeting = Activity.objects.create(title="主题党日合影", kind=ActivityKind.objects.get(code="party_day"),
+                                      lead_org=cast.branch_a1, starts_at=timezone.now())  # fmt: skip
+    services.set_organisers(meeting, [cast.branch_a1])
+    paths = []
+    for name, colour in (("宣誓.jpg", "red"), ("合影.jpg", "blue")):
+        path = tmp_path / name
+        Image.new("RGB", (800, 600), colour).save(path)
+        paths.append(path)
+    page = page_as("secretary", phone=True)
+    page.goto(f"{live_server.url}/activities/{meeting.pk}/")
+    page.set_input_files("form[data-photo-upload] input[type=file]", paths)
+    expect(page.locator("[data-photo-queue] li")).to_have_count(2)
+    page.fill("input[aria-label='宣誓.jpg 的图注']", "重温入党誓词")
+    page.fill("input[aria-label='合影.jpg 的图注']", "全体党员合影")
+    page.click("form[data-photo-upload] button[type=submit]")
+    expect(page.locator("main")).to_contain_text("已上传 2 张照片")
+    expect(page.locator(".photos figure")).to_have_count(2)
+    assert list(meeting.photos.order_by("sort_order").values_list("caption", flat=True)) == [
+        "重温入党誓词",
+        "全体党员合影",
+    ]

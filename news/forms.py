@@ -12,7 +12,7 @@ from orgs.forms import OrgChoiceField, org_lookup, scoped_orgs
 from pairings import services as pairing_services
 from pairings.models import Pairing
 
-from .models import Article, ArticlePhoto, Column
+from .models import Article, Column
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -73,12 +73,6 @@ class ArticleForm(forms.ModelForm):
         if org and column and not org.path.startswith(column.org.path):
             self.add_error("column", f"“{column.org.name}”的栏目不收{org.name}的稿件：请选本单位或上级单位的栏目。")
         return data
-
-
-class PhotoForm(forms.ModelForm):
-    class Meta:
-        model = ArticlePhoto
-        fields = ["image", "caption", "is_cover"]
 
 
 class ColumnForm(forms.ModelForm):

@@ -144,6 +144,20 @@ class PhotoTest(ActivityTestCase):
         self.assertContains(response, "文件超过")
         self.assertFalse(ActivityPhoto.objects.exists())
 
+    def test_several_photos_at_once_each_with_its_caption_or_none(self):
+        files = [SimpleUploadedFile(f"{n}.png", png_bytes()) for n in ("a", "b", "c")]
+        response = self.client.post(
+            self.url, {"image": files, "caption": ["宣誓", "合影", ""]}, headers={"X-Upload": "1"}
+        )
+        self.assertEqual(response.json(), {"next": reverse("activities:detail", args=[self.activity.pk])})
+        rows = list(ActivityPhoto.objects.order_by("sort_order").values_list("caption", "sort_order"))
+        self.assertEqual(rows, [("宣誓", 0), ("合影", 1), ("", 2)])
+        self.assertContains(self.client.get(response.json()["next"]), "已上传 3 张照片")  # shown on the next page
+        bad = [SimpleUploadedFile("d.png", png_bytes()), SimpleUploadedFile("坏.jpg", b"not an image")]
+        refused = self.client.post(self.url, {"image": bad, "caption": ["", ""]}, follow=True)
+        self.assertContains(refused, "坏.jpg：不是可识别的图片文件")
+        self.assertEqual(ActivityPhoto.objects.count(), 3)  # d.png was not saved either
+
     def test_a_zip_renamed_as_an_image_is_refused(self):
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w") as z:

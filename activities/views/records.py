@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from core.access import (
@@ -19,7 +20,7 @@ from core.access import (
     recheck_in_scope,
 )
 from core.export import xlsx_response
-from core.files import file_response
+from core.files import file_response, upload_done
 from core.paging import count_response, keyset_page
 from news.forms import writable_columns
 from orgs import services as org_services
@@ -29,8 +30,8 @@ from pairings.models import Pairing
 from people.models import Person
 
 from .. import compliance, services
-from ..forms import ActivityForm, GuestFormSet, OutcomeFormSet, PhotoForm, SpeakerFormSet
-from ..images import PhotoError, process_photo
+from ..forms import ActivityForm, GuestFormSet, OutcomeFormSet, SpeakerFormSet
+from ..images import PhotoError, uploaded_photos
 from ..models import (
     Activity,
     ActivityKind,
@@ -171,7 +172,6 @@ def activity_detail(request, pk):
         "counts": services.attendance_counts(activity),
         "can_change": can_change,
         "can_mark": can_change or bool(markable_paths(request.user, activity)),
-        "photo_form": PhotoForm(),
         "news_columns": writable_columns(request.user) if highest_role(request.user) >= Role.SECRETARY else [],
     }
     return render(request, "activities/activity_detail.html", context)
@@ -180,23 +180,21 @@ def activity_detail(request, pk):
 @login_required
 @require_POST
 def photo_upload(request, pk):
+    """Several photos at once, each with its caption (a page with script sends them with a progress bar)."""
     activity = get_changeable_or_404(request.user, Activity.objects, pk=pk)
-    form = PhotoForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "请选择要上传的照片")
-        return redirect("activities:detail", pk)
     try:
-        content, width, height = process_photo(form.cleaned_data["image"])
+        photos = uploaded_photos(request)
     except PhotoError as error:
         messages.error(request, str(error))
-        return redirect("activities:detail", pk)
+        return upload_done(request, reverse("activities:detail", args=[pk]))
     with transaction.atomic():
-        photo = ActivityPhoto(activity=activity, caption=form.cleaned_data["caption"], width=width, height=height)
-        photo.sort_order = activity.photos.count()
-        photo.image.save(content.name, content, save=False)
-        photo.save()
-    messages.success(request, "照片已上传")
-    return redirect("activities:detail", pk)
+        start = activity.photos.count()
+        for order, (content, width, height, caption) in enumerate(photos, start=start):
+            photo = ActivityPhoto(activity=activity, caption=caption, width=width, height=height, sort_order=order)
+            photo.image.save(content.name, content, save=False)
+            photo.save()
+    messages.success(request, f"已上传 {len(photos)} 张照片")
+    return upload_done(request, reverse("activities:detail", args=[pk]))
 
 
 @login_required

@@ -5,9 +5,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from activities.images import PhotoError, process_photo
+from activities.images import PhotoError, uploaded_photos
 from activities.models import Activity
 from activities.services import require_record_keeper
 from core.access import (
@@ -20,12 +21,13 @@ from core.access import (
     require,
 )
 from core.export import xlsx_response
+from core.files import upload_done
 from core.paging import count_response, keyset_page
 
 from .. import search as search_module
 from .. import services
-from ..forms import ArticleForm, ColumnForm, PhotoForm, writable_columns
-from ..models import Article, Column, DocumentKind, Status
+from ..forms import ArticleForm, ColumnForm, writable_columns
+from ..models import Article, ArticlePhoto, Column, DocumentKind, Status
 
 ORDERING = ("-id",)
 
@@ -91,7 +93,7 @@ def article_detail(request, pk):
     article = get_visible_or_404(request.user, Article.objects.select_related("org", "column", "activity"), pk=pk)
     return render(request, "news/article_detail.html", {
         "article": article, "views_now": services.views_now(article), "photos": article.photos.all(), "steps": services.allowed_steps(request.user, article),
-        "step_names": services.STEP_NAMES, "photo_form": PhotoForm(),
+        "step_names": services.STEP_NAMES,
     })  # fmt: skip
 
 
@@ -112,26 +114,25 @@ def article_step(request, pk):
 @require_POST
 def photo_add(request, pk):
     article = get_changeable_or_404(request.user, Article.objects, pk=pk)
-    form = PhotoForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
-        return redirect("news:detail", pk)
+    next_url = reverse("news:detail", args=[pk])
     try:
-        content, width, height = process_photo(form.cleaned_data["image"])
+        photos = uploaded_photos(request)
     except PhotoError as error:
         messages.error(request, str(error))
-        return redirect("news:detail", pk)
-    photo = form.save(commit=False)
-    photo.article, photo.width, photo.height = article, width, height
-    photo.sort_order = article.photos.count()
-    photo.image.save(content.name, content, save=False)
+        return upload_done(request, next_url)
+    cover = request.POST.get("is_cover") == "1"
     with transaction.atomic():
-        if photo.is_cover:
+        if cover:
             article.photos.update(is_cover=False)
-        photo.save()
+        start = article.photos.count()
+        for order, (content, width, height, caption) in enumerate(photos, start=start):
+            photo = ArticlePhoto(article=article, caption=caption, width=width, height=height, sort_order=order,
+                                 is_cover=cover and order == start)  # fmt: skip
+            photo.image.save(content.name, content, save=False)
+            photo.save()
         services.reindex(article)
-    messages.success(request, "图片已添加。")
-    return redirect("news:detail", pk)
+    messages.success(request, f"已添加 {len(photos)} 张图片。")
+    return upload_done(request, next_url)
 
 
 @login_required

@@ -49,6 +49,76 @@
     if (box) box.closest("tr").classList.toggle("row-removed", box.checked);
   });
 
+  // Photo upload (core/_photo_upload.html): drop or choose several, a caption each, progress while sending.
+  function photoForm(el) { return el.closest && el.closest("form[data-photo-upload]"); }
+
+  function showQueue(form) {
+    var input = form.querySelector("input[type=file]");
+    var queue = form.querySelector("[data-photo-queue]");
+    var single = form.querySelector("[data-single-caption]");
+    if (single) single.remove();  // one caption per photo instead
+    queue.replaceChildren();
+    Array.prototype.forEach.call(input.files, function (file, index) {
+      var item = document.createElement("li");
+      var image = document.createElement("img");
+      image.src = URL.createObjectURL(file);
+      image.alt = "";
+      var name = document.createElement("span");
+      name.className = "muted";
+      name.textContent = file.name;  // text, never markup
+      var caption = document.createElement("input");
+      caption.type = "text";
+      caption.name = "caption";
+      caption.maxLength = 200;
+      caption.placeholder = "第 " + (index + 1) + " 张的图注";
+      caption.setAttribute("aria-label", file.name + " 的图注");
+      item.append(image, name, caption);
+      queue.append(item);
+    });
+  }
+
+  document.addEventListener("change", function (event) {
+    var form = photoForm(event.target);
+    if (form && event.target.type === "file") showQueue(form);
+  });
+  ["dragover", "dragleave", "drop"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var zone = event.target.closest && event.target.closest("[data-dropzone]");
+      if (!zone) return;
+      event.preventDefault();
+      zone.classList.toggle("dragging", type === "dragover");
+      if (type === "drop" && event.dataTransfer.files.length) {
+        var form = photoForm(zone);
+        form.querySelector("input[type=file]").files = event.dataTransfer.files;
+        showQueue(form);
+      }
+    });
+  });
+  document.addEventListener("submit", function (event) {
+    var form = photoForm(event.target);
+    if (!form || event.defaultPrevented || !window.FormData) return;
+    event.preventDefault();
+    var progress = form.querySelector("[data-progress]");
+    var status = form.querySelector("[data-upload-status]");
+    var request = new XMLHttpRequest();
+    request.open("POST", form.action);
+    request.setRequestHeader("X-Upload", "1");
+    request.upload.addEventListener("progress", function (e) {
+      if (!e.lengthComputable) return;
+      progress.hidden = false;
+      progress.value = Math.round(e.loaded * 100 / e.total);
+      status.textContent = "正在上传 " + progress.value + "%";
+    });
+    request.addEventListener("load", function () {
+      var next = null;
+      try { next = JSON.parse(request.responseText).next; } catch (e) { /* an error page */ }
+      if (next) { location.href = next; } else { status.textContent = "上传失败（" + request.status + "），请重试"; }
+    });
+    request.addEventListener("error", function () { status.textContent = "网络中断，上传失败，请重试"; });
+    form.querySelector("button[type=submit]").disabled = true;
+    request.send(new FormData(form));
+  });
+
   // "全部出席": every row still 未签到 becomes the button's status; rows already marked keep theirs. Saving
   // stays one step, so the exceptions are marked before it.
   function fillStatus(button) {
