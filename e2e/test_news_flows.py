@@ -56,3 +56,47 @@ def test_seed_page_is_imported_published_and_read_on_a_phone(page_as, live_serve
     visitor.wait_for_timeout(300)
     assert ArticleHit.objects.filter(article=article).count() == 1
     phone.close()
+
+
+def test_a_secretary_writes_in_the_rich_editor_and_places_a_picture(page_as, live_server, cast, tmp_path):
+    from PIL import Image
+
+    from news.models import Article, Column
+
+    Column.objects.create(org=cast.org_a, name="党建动态")
+    page = page_as("secretary")
+    page.goto(live_server.url + "/news/new/")
+    expect(page.locator(".rich-toolbar")).to_be_visible()
+    expect(page.locator("#id_org")).to_have_value(str(cast.branch_a1.pk))  # the secretary's branch
+    page.fill("#id_title", "第一支部开展主题党日")
+    page.select_option("#id_column", index=1)
+    body = page.locator(".rich-body [contenteditable=true]")
+    body.click()
+    page.keyboard.type("五月二十二日，第一党支部开展主题党日活动。")
+    page.keyboard.press("Enter")
+    page.keyboard.type("全体党员重温入党誓词。")
+    page.click("main form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("第一支部开展主题党日")
+    article = Article.objects.get()
+    assert article.body_html == "<p>五月二十二日，第一党支部开展主题党日活动。</p><p>全体党员重温入党誓词。</p>", (
+        article.body_html
+    )
+
+    page.goto(f"{live_server.url}/news/{article.pk}/edit/")
+    body = page.locator(".rich-body [contenteditable=true]")
+    body.locator("p").first.click()
+    page.keyboard.press("End")
+    page.keyboard.type("（附照片）")
+    expect(page.locator(".rich-toolbar [data-menu-key=uploadImage]")).not_to_have_class("disabled")
+    picture = tmp_path / "宣誓.jpg"
+    Image.new("RGB", (640, 480), "red").save(picture)
+    page.locator(".rich-toolbar [data-menu-key=group-image]").hover()
+    page.locator("[data-menu-key=uploadImage]").click()
+    page.set_input_files("body > input[type=file]", picture)  # the editor's own (hidden) file box
+    expect(body.locator("img")).to_have_count(1)
+    page.click("main form button[type=submit]")
+    expect(page.locator("h1")).to_contain_text("第一支部开展主题党日")
+    article.refresh_from_db()
+    photo = article.photos.get()
+    first, second = article.body_html.split("全体党员重温入党誓词")
+    assert f'src="/news/photo/{photo.pk}/"' in first, article.body_html

@@ -8,7 +8,7 @@ from core.access import Role, paths_above_grants, scope_q
 from core.text import to_simplified
 from core.widgets import use_lookup_when_large
 from honours.models import Honour
-from orgs.forms import OrgChoiceField, org_lookup, scoped_orgs
+from orgs.forms import OrgChoiceField, org_lookup, scoped_orgs, sole_scope_root
 from pairings import services as pairing_services
 from pairings.models import Pairing
 
@@ -55,6 +55,9 @@ class ArticleForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["org"] = OrgChoiceField(queryset=scoped_orgs(user, Role.SECRETARY), label="撰稿党组织")
+        if not self.instance.pk and "org" not in self.initial:
+            root = sole_scope_root(user, Role.SECRETARY)
+            self.initial["org"] = root.pk if root else None
         org_lookup(self.fields["org"], Role.SECRETARY)
         self.fields["column"] = ColumnChoiceField(queryset=writable_columns(user), label="栏目")
         self.fields["pairing"].queryset = Pairing.objects.visible_to(user).order_by("-id")
@@ -65,6 +68,9 @@ class ArticleForm(forms.ModelForm):
         use_lookup_when_large(self.fields["honour"], reverse("honours:lookup"))
         if self.instance.pk:
             self.fields.pop("org")
+        # the rich-text editor (news/static/news/editor.js) takes over the box; images go to the article's photos
+        upload = reverse("news:editor-image", args=[self.instance.pk]) if self.instance.pk else ""
+        self.fields["body_html"].widget.attrs.update({"data-rich-editor": "", "data-upload": upload})
 
     def clean(self):
         data = super().clean()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", editor.article_form, name="edit"),
     path("<int:pk>/step/", editor.article_step, name="step"),
     path("<int:pk>/photos/", editor.photo_add, name="photo-add"),
+    path("<int:pk>/editor-image/", editor.editor_image, name="editor-image"),
     path("from-activity/<int:activity_pk>/", editor.draft_from_activity, name="from-activity"),
     path("columns/", editor.column_list, name="columns"),
     path("columns/new/", editor.column_form, name="column-create"),

@@ -401,6 +401,7 @@ def cases() -> dict[str, Case]:
         "news:edit": Case(args=art, expect=scoped("a1", S)),
         "news:step": Case(method="post", args=art, expect=scoped("a1", S)),
         "news:photo-add": Case(method="post", args=art, expect=scoped("a1", S)),
+        "news:editor-image": Case(method="post", args=art, expect=scoped("a1", S)),
         "news:from-activity": Case(
             method="post", args=lambda c, w: [w.activity.pk], expect=scoped("a1", S, member=FORBIDDEN)
         ),

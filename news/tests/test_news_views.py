@@ -486,3 +486,41 @@ class PhotoTest(NewsTestCase):
         page = self.client.get(reverse("news:site-article", args=[self.org_a.pk, article.pk])).content.decode()
         self.assertIn(url, page)
         self.assertIn('property="og:image"', page)
+
+    def test_an_image_placed_in_the_editor_stays_where_the_author_put_it(self):
+        self.write(body_html="<p>第一段。</p>")
+        article = Article.objects.get()
+        form = self.client.get(reverse("news:edit", args=[article.pk])).content.decode()
+        upload = reverse("news:editor-image", args=[article.pk])
+        self.assertIn(f'data-upload="{upload}"', form)
+        self.assertIn("wangeditor.min.js", form)
+        answer = self.client.post(upload, {"image": self.jpeg()}).json()
+        photo = article.photos.get()
+        self.assertEqual(
+            answer, {"errno": 0, "data": {"url": reverse("news:photo", args=[photo.pk]), "alt": "", "href": ""}}
+        )
+        refused = self.client.post(upload, {"image": _named("x.jpg", b"not an image")}).json()
+        self.assertEqual(refused["errno"], 1)
+        self.assertIn("不是可识别的图片文件", refused["message"])
+        # what the editor sends after a paste from Word: office markup and styles go, the picture stays in place
+        pasted = (
+            '<p class="MsoNormal" style="mso-line-height:150%"><span style="font-family:仿宋">第一段。</span><o:p></o:p></p>'
+            f'<p><img src="{answer["data"]["url"]}" alt="" style="width:50%" onerror="x()"></p><!--[if gte mso 9]>x<![endif]-->'
+            "<p>第二段。</p>"
+        )
+        data = {"column": self.column.pk, "title": "图文稿", "summary": "", "body_html": pasted, "source": "",
+                "author": "", "editor": "", "published_at": ""}  # fmt: skip
+        self.client.post(reverse("news:edit", args=[article.pk]), data)
+        article.refresh_from_db()
+        self.assertEqual(
+            article.body_html,
+            f'<p><span>第一段。</span></p><p><img src="{answer["data"]["url"]}" alt=""></p><p>第二段。</p>',
+        )
+        self.publish(article)
+        self.client.logout()
+        page = self.client.get(reverse("news:site-article", args=[self.org_a.pk, article.pk])).content.decode()
+        image = f'<img src="{answer["data"]["url"]}"'
+        self.assertEqual(page.count(image), 1)  # in the body, not again below it
+        page = page[page.index('<div class="article-body">') :]
+        self.assertLess(page.index("第一段"), page.index(image))
+        self.assertLess(page.index(image), page.index("第二段"))

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -108,6 +109,26 @@ def article_step(request, pk):
     else:
         messages.success(request, f"文章{services.STEP_NAMES[article.status]}成功。")
     return redirect("news:detail", pk)
+
+
+@login_required
+@require_POST
+def editor_image(request, pk):
+    """An image dropped or pasted into the editor: stored as one of the article's photos, answered in the
+    editor's own format so that it is placed where the cursor is."""
+    article = get_changeable_or_404(request.user, Article.objects, pk=pk)
+    try:
+        [(content, width, height, caption)] = uploaded_photos(request)[:1]
+    except PhotoError as error:
+        return JsonResponse({"errno": 1, "message": str(error)})
+    with transaction.atomic():
+        photo = ArticlePhoto(article=article, caption=caption, width=width, height=height,
+                             sort_order=article.photos.count())  # fmt: skip
+        photo.image.save(content.name, content, save=False)
+        photo.save()
+    return JsonResponse(
+        {"errno": 0, "data": {"url": reverse("news:photo", args=[photo.pk]), "alt": caption, "href": ""}}
+    )
 
 
 @login_required
