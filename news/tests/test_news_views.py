@@ -128,6 +128,8 @@ class PublicSiteTest(NewsTestCase):
             "上一篇",
         ):
             self.assertIn(expected, html)
+        older_url = reverse("news:site-article", args=[self.org_a.pk, older.pk])
+        self.assertIn(f'上一篇：<a href="{older_url}">{older.title}</a>', html)
         self.assertNotIn("csrfmiddlewaretoken", html)
         self.assertNotIn("13800138000", html)
         Article.objects.filter(pk=article.pk).update(title="改过的标题")

@@ -106,7 +106,8 @@ def _render_article(request, org_pk: int, pk: int) -> str:
     photos = list(ArticlePhoto.objects.filter(article_id=pk).only("image", "caption", "is_cover"))
     placed = {photo.pk for photo in photos if reverse("news:photo", args=[photo.pk]) in article.body_html}
     response = render(request, "news/site_article.html", {
-        "unit": unit, "article": article, "photos": [p for p in photos if p.pk not in placed],  # the rest follow "previous": older, "next": newer, "page_url": url,
+        "unit": unit, "article": article, "previous": older, "next": newer, "page_url": url,
+        "photos": [p for p in photos if p.pk not in placed],  # those not placed in the body follow it
         "qr_svg": segno.make(url, error="m").svg_inline(scale=3),
         "cover": next((p for p in photos if p.is_cover), photos[0] if photos else None),
     })  # fmt: skip
