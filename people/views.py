@@ -15,6 +15,7 @@ from core.lookup import lookup_response
 from core.paging import count_response, keyset_page
 from honours.services import golden_year
 from orgs import services
+from orgs.forms import OrgFilterForm
 from orgs.models import PartyOrg
 
 from .forms import EndMembershipForm, PersonForm, PositionForm, TransferForm, person_choices
@@ -123,6 +124,7 @@ def person_list(request):
             "educations": Education.choices,
             "sort": sort,
             "can_open_accounts": highest_role(request.user) >= Role.UNIT_ADMIN,
+            "org_filter": OrgFilterForm(request.GET, user=request.user),
         },
     )
 

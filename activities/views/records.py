@@ -24,6 +24,7 @@ from core.files import file_response, upload_done
 from core.paging import count_response, keyset_page
 from news.forms import writable_columns
 from orgs import services as org_services
+from orgs.forms import OrgFilterForm
 from orgs.models import PartyOrg
 from pairings import services as pairing_services
 from pairings.models import Pairing
@@ -82,7 +83,9 @@ def activity_list(request):
         request.GET.get("after"),
     )  # fmt: skip
     kinds = ActivityKind.objects.filter(is_active=True).values_list("id", "name")
-    return render(request, "activities/activity_list.html", {"page": page, "kinds": kinds})
+    return render(request, "activities/activity_list.html", {
+        "page": page, "kinds": kinds, "org_filter": OrgFilterForm(request.GET, user=request.user),
+    })  # fmt: skip
 
 
 # --- create / edit ------------------------------------------------------------------------------------

@@ -72,3 +72,12 @@ class ListSortTest(CastTestCase):
         self.assertEqual([o["path"] for o in by_tree], sorted(o["path"] for o in by_tree))
         units = self.client.get(reverse("orgs:institutions"), {"sort": "name"}).context["page"].rows
         self.assertEqual([u["name"] for u in units], sorted(u["name"] for u in units))
+
+    def test_list_filters_take_an_organisation_by_name_not_by_number(self):
+        self.login("unit_admin")
+        label = "测试区民营医疗行业党委 › 中共甲市博爱医院委员会 › 博爱医院第一党支部"
+        for name in ("people:list", "activities:list", "honours:golden"):
+            page = self.client.get(reverse(name), {"org": self.branch_a1.pk}).content.decode()
+            self.assertIn(f'name="org" value="{self.branch_a1.pk}"', page, name)
+            self.assertIn(f'value="{label}"', page, name)  # the picker shows which organisation is chosen
+            self.assertNotIn("党组织编号", page, name)
