@@ -192,11 +192,25 @@ def set_font(style, name: str, size: int) -> None:
 
 
 def add_title(doc, text: str, subtitle: str = "") -> None:
-    title = doc.add_paragraph(text, style="Title")
+    """A centred 黑体 heading as on a printed 记录本 (Word's Title style would add a coloured rule under it)."""
+    title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(text)
+    run.bold, run.font.size, run.font.name = True, Pt(20), HEADING_FONT
+    run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), HEADING_FONT)
     if subtitle:
         sub = doc.add_paragraph(subtitle)
         sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def fix_widths(table, widths: list) -> None:
+    """Column widths that Word and WPS/LibreOffice both keep: the grid and every cell, autofit off."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
 
 
 def add_field_table(doc, rows: list[tuple[str, str]]) -> None:
@@ -205,13 +219,13 @@ def add_field_table(doc, rows: list[tuple[str, str]]) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for label, value in rows:
         cells = table.add_row().cells
-        cells[0].width, cells[1].width = Cm(3.2), Cm(12.4)
         cells[0].text = label
         cells[0].paragraphs[0].runs[0].bold = True
         lines = (value or "").splitlines() or [""]
         cells[1].text = lines[0]
         for line in lines[1:]:
             cells[1].add_paragraph(line)
+    fix_widths(table, [Cm(3.4), Cm(12.2)])
 
 
 def docx_bytes(doc) -> bytes:
@@ -233,6 +247,13 @@ def year_ledger_docx(org: PartyOrg, year: int, entries: list[Entry], periods: li
         for row in periods[1:]:
             for cell, text in zip(table.add_row().cells, row):
                 cell.text = str(text)
+        # the rule's name wide, twelve months and the year narrow: A4 portrait holds it in 9 pt
+        fix_widths(table, [Cm(3.6), *[Cm(0.92)] * (len(periods[0]) - 2), Cm(1.0)])
+        for row in table.rows:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    for run in paragraph.runs:
+                        run.font.size = Pt(9)
     for entry in entries:
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         a = entry.activity
