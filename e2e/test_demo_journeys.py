@@ -191,3 +191,16 @@ def test_mengyin_and_the_sector_see_their_records(sign_in, live_server):
     rows = sector.locator("main tbody tr td:first-child").all_inner_texts()
     branches = [r for r in rows if r.startswith("中山市博爱医院第")]
     assert branches[:3] == ["中山市博爱医院第一党支部", "中山市博爱医院第二党支部", "中山市博爱医院第三党支部"], rows
+
+
+def test_partner_contact_sees_only_the_pairing_it_takes_part_in(sign_in, live_server):
+    """港口镇党委's contact (partner role) on a phone: its pairing with 博爱 and nothing of the hospital's registry."""
+    partner = sign_in("partner", phone=True)
+    partner.goto(live_server.url + "/pairings/")
+    expect(partner.locator("main")).to_contain_text("博爱医院—港口镇党委党建共建")
+    expect(partner.locator("main")).not_to_contain_text("精康龙归院区")
+    partner.click("text=博爱医院—港口镇党委党建共建")
+    expect(partner.locator("main")).to_contain_text("中共中山市港口镇委员会")
+    fits_phone(partner)
+    partner.goto(live_server.url + "/people/?q=李永川")
+    expect(partner.locator("main tbody")).not_to_contain_text("李永川")  # the hospital's registry stays closed
