@@ -7,7 +7,7 @@ from core.access import Role
 from orgs.forms import DATE, OrgChoiceField, org_lookup, scoped_orgs, sole_scope_root
 from people.forms import person_field
 
-from .models import AssessmentScheme, Honour, HonourKind, NominationBatch
+from .models import AssessmentScheme, Honour, HonourKind, Indicator, NominationBatch
 
 
 class HonourForm(forms.ModelForm):
@@ -133,3 +133,56 @@ class SchemeForm(forms.ModelForm):
         }
         if data.get("satisfaction_percent") is not None:
             scheme.satisfaction_weight = Decimal(data["satisfaction_percent"]) / 100
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["code", "name", "points", "evidence", "sort_order"]
+        widgets = {"sort_order": forms.HiddenInput, "code": forms.TextInput(attrs={"size": 5})}
+        help_texts = {"code": "", "evidence": ""}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sort_order"].required = False
+
+    def has_changed(self):
+        return any(name != "sort_order" for name in self.changed_data)
+
+    def clean_sort_order(self):
+        return self.cleaned_data.get("sort_order") or 0
+
+
+class BaseIndicatorFormSet(forms.BaseInlineFormSet):
+    """The scheme's indicators as one table. A code's part before its last dot names its parent (1.2 → 1):
+    the tree follows from what a 党办 types, with no parent to pick."""
+
+    def clean(self):
+        super().clean()
+        rows = [f for f in self.forms if f.has_changed() or f.instance.pk]
+        rows = [f for f in rows if not self._should_delete_form(f) and hasattr(f, "cleaned_data")]
+        codes = {}
+        for form in rows:
+            code = form.cleaned_data.get("code", "").strip()
+            if code in codes:
+                form.add_error("code", f"编号“{code}”重复")
+            codes[code] = form
+        for code, form in codes.items():
+            parent = code.rpartition(".")[0]
+            if parent and parent not in codes:
+                form.add_error("code", f"找不到上级指标“{parent}”：请先添加编号为 {parent} 的指标")
+
+    def save(self, commit=True):
+        saved = super().save(commit)
+        indicators = {i.code: i for i in self.instance.indicators.all()}
+        for indicator in indicators.values():
+            parent = indicators.get(indicator.code.rpartition(".")[0])
+            if indicator.parent_id != (parent.pk if parent else None):
+                indicator.parent = parent
+                indicator.save(update_fields=["parent"])
+        return saved
+
+
+IndicatorFormSet = forms.inlineformset_factory(
+    AssessmentScheme, Indicator, form=IndicatorForm, formset=BaseIndicatorFormSet, extra=1, can_delete=True
+)

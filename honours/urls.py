@@ -15,6 +15,7 @@ urlpatterns = [
     path("nominations/<int:pk>/step/", nominations.nomination_step, name="nomination-step"),
     path("schemes/", assessments.scheme_list, name="schemes"),
     path("schemes/new/", assessments.scheme_form, name="scheme-create"),
+    path("schemes/<int:pk>/indicators/", assessments.scheme_indicators, name="scheme-indicators"),
     path("schemes/<int:pk>/", assessments.scheme_detail, name="scheme"),
     path("schemes/<int:pk>/results/", assessments.scheme_results, name="results"),
     path("assessments/<int:pk>/", assessments.assessment_detail, name="assessment"),

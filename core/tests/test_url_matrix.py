@@ -133,6 +133,7 @@ def build_world(cast) -> SimpleNamespace:
                     {"action": "indicator", "code": "1", "name": "组织建设", "points": "100"})  # fmt: skip
     unit_admin.post(reverse("honours:scheme", args=[w.scheme.pk]), {"action": "open"})
     w.assessment = Assessment.objects.get(org=cast.branch_a1)
+    w.draft_scheme = AssessmentScheme.objects.create(name="矩阵草稿", year=2025, issuer_org=cast.org_a, bands=[[0, 1]])
 
     w.clinic = Institution.objects.create(name="甲市仁和门诊部", ownership="private", kind="clinic",
                                           region_code="442000", managing_org=cast.org_a)  # fmt: skip
@@ -439,6 +440,7 @@ def cases() -> dict[str, Case]:
         ),  # fmt: skip
         "honours:schemes": Case(expect=signed_in()),
         "honours:scheme-create": Case(expect=by_role(U)),
+        "honours:scheme-indicators": Case(args=lambda c, w: [w.draft_scheme.pk], expect=scoped("a", S, U)),
         # a scheme and its results are the issuing committee's; a branch works on its own assessment
         "honours:scheme": Case(args=lambda c, w: [w.scheme.pk], expect=scoped("a", U)),
         "honours:results": Case(args=lambda c, w: [w.scheme.pk], expect=scoped("a", U)),

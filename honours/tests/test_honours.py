@@ -238,15 +238,26 @@ class AssessmentTest(CastTestCase):
         page = self.client.get(reverse("honours:scheme", args=[scheme.pk])).content.decode()
         self.assertIn("满意度权重 10%", page)
         self.assertIn("目标 5星20%，4星40%", page)
-        parent = Indicator.objects.create(scheme=scheme, code="1", name="组织建设", points=50)
-        Indicator.objects.create(scheme=scheme, code="1.1", name="三会一课", points=20, parent=parent)
+        url = reverse("honours:scheme-indicators", args=[scheme.pk])
+        rows = [("1", "组织建设", "50"), ("1.1", "三会一课", "20"), ("1.2", "主题党日", "30"), ("2.1", "无上级", "5")]
+        data = {"indicators-TOTAL_FORMS": len(rows), "indicators-INITIAL_FORMS": 0}
+        for i, (code, name, points) in enumerate(rows):
+            data.update({f"indicators-{i}-code": code, f"indicators-{i}-name": name, f"indicators-{i}-points": points,
+                         f"indicators-{i}-evidence": "", f"indicators-{i}-sort_order": i})  # fmt: skip
+        self.assertContains(self.client.post(url, data), "找不到上级指标“2”")
+        self.assertFalse(scheme.indicators.exists())
+        data["indicators-TOTAL_FORMS"] = 3
+        self.assertRedirects(self.client.post(url, data), reverse("honours:scheme", args=[scheme.pk]))
+        tree = dict(scheme.indicators.values_list("code", "parent__code"))
+        self.assertEqual(tree, {"1": None, "1.1": "1", "1.2": "1"})
+        self.assertContains(self.client.get(reverse("honours:scheme", args=[scheme.pk])), "满分 50")
         response = self.client.post(reverse("honours:scheme", args=[scheme.pk]), {"action": "copy"})
         copy = AssessmentScheme.objects.get(year=2025)
         self.assertRedirects(response, reverse("honours:scheme", args=[copy.pk]))
         self.assertEqual((copy.name, copy.bands, copy.status), ("2025年星级党支部评定", scheme.bands, "draft"))
         child = copy.indicators.get(code="1.1")
         self.assertEqual((child.parent.code, child.parent.scheme_id), ("1", copy.pk))
-        self.assertEqual(scheme.indicators.count(), 2)
+        self.assertEqual(scheme.indicators.count(), 3)
 
     def test_submit_keeps_what_was_typed_and_a_bad_score_loses_nothing(self):
         scheme = AssessmentScheme.objects.create(name="2025年星级党支部评定", year=2025, issuer_org=self.org_a,

@@ -11,14 +11,23 @@ from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
 
-from core.access import Role, get_visible_or_404, granted_roots, highest_role, recheck_in_scope, role_at, under_any
+from core.access import (
+    Role,
+    get_visible_or_404,
+    granted_roots,
+    highest_role,
+    recheck_in_scope,
+    require,
+    role_at,
+    under_any,
+)
 from core.export import xlsx_response
 from core.paging import count_response, keyset_page
 from orgs.models import PartyOrg
 
 from .. import services
-from ..forms import SchemeForm
-from ..models import Assessment, AssessmentScheme, AssessmentStatus, Indicator
+from ..forms import IndicatorFormSet, SchemeForm
+from ..models import Assessment, AssessmentScheme, AssessmentStatus, Indicator, SchemeStatus
 
 RESULT_ORDERING = ("-stars", "-id")  # the (scheme, stars, id) index, read backwards; 0 stars = not yet rated
 
@@ -61,6 +70,23 @@ def scheme_detail(request, pk):
         "scheme": scheme, "indicators": scheme.indicators.all(), "manager": manager,
         "max_points": services.max_points(scheme),
     })  # fmt: skip
+
+
+@login_required
+def scheme_indicators(request, pk):
+    """A draft scheme's indicators as one table: add, remove and reorder rows, save once."""
+    scheme = get_visible_or_404(request.user, AssessmentScheme.objects, pk=pk)
+    require(request.user, scheme, "change")
+    if scheme.status != SchemeStatus.DRAFT:
+        raise PermissionDenied("评定开始后指标不能再修改")
+    formset = IndicatorFormSet(request.POST or None, instance=scheme, prefix="indicators",
+                               queryset=scheme.indicators.order_by("sort_order", "code"))  # fmt: skip
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            formset.save()
+        messages.success(request, "指标已保存")
+        return redirect("honours:scheme", pk)
+    return render(request, "honours/scheme_indicators.html", {"scheme": scheme, "formset": formset})
 
 
 def _scheme_action(request, scheme: AssessmentScheme) -> int | None:
