@@ -24,6 +24,14 @@
     });
   });
 
+  // A required choice with a single option comes chosen (the pickers do the same on the server).
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[required]").forEach(function (select) {
+      var real = Array.prototype.filter.call(select.options, function (o) { return o.value !== ""; });
+      if (real.length === 1 && select.value === "") select.value = real[0].value;
+    });
+  });
+
   // Formsets that grow in place (core/_macros.html formset_rows).
   function formsetAction(button) {
     var block = button.closest("[data-formset]");
