@@ -25,7 +25,8 @@ def workbook(path, rows):
 
 def test_unit_admin_imports_people_after_fixing_errors(page_as, live_server, cast, tmp_path):
     page = page_as("unit_admin")
-    page.click("nav >> text=导入")
+    page.click("summary:has-text('党员')")
+    page.click(".nav-group[open] >> text=批量导入")
     page.select_option("#kind", "people")
     bad = workbook(tmp_path / "bad.xlsx", [["王小明", "正式党员", "2015-06-01", "", "博爱医院第二党支部", ""]])
     page.set_input_files("#file", bad)

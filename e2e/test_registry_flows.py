@@ -10,12 +10,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_unit_admin_browses_the_tree_searches_and_reveals_personal_data(page_as, live_server, cast):
     page = page_as("unit_admin")
-    page.click("text=组织树")
+    page.click("summary:has-text('组织') >> nth=0")
+    page.click(".nav-group[open] >> text=组织树")
     page.click("button.toggle")  # expand the hospital committee
     expect(page.locator(".tree")).to_contain_text("博爱医院第一党支部")
     page.click("text=博爱医院第一党支部")
     expect(page.locator("h1")).to_contain_text("博爱医院第一党支部")
-    page.click("nav >> text=人员")
+    page.click("summary:has-text('党员')")
+    page.click(".nav-group[open] >> text=人员")
     page.fill("input[name=q]", "ljm")
     page.click("main form.filters button[type=submit]")
     page.click("table >> text=雷继敏")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from jinja2 import Environment, StrictUndefined
 
 from core.access import Role, highest_role
+from core.navigation import menu_for
 from core.regions import region_name
 
 _MARKERS = (9_081_726_354, 9_081_726_355, 9_081_726_356)
@@ -101,6 +102,7 @@ def environment(**options) -> Environment:
         query_with=query_with,
         Role=Role,
         highest_role=highest_role,
+        menu_for=menu_for,
         LABELS=_LazyLabels(),
     )
     env.filters.update(date_cn=date_cn, region_name=region_name)

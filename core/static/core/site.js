@@ -12,6 +12,16 @@
 
   document.addEventListener("click", function (event) {
     if (event.target.closest("[data-print]")) { window.print(); return; }
+    var toggle = event.target.closest("[data-nav-toggle]");
+    if (toggle) {
+      var open = toggle.closest("header").classList.toggle("nav-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      return;
+    }
+    // One menu group open at a time; a click elsewhere closes it.
+    document.querySelectorAll(".nav-group[open]").forEach(function (group) {
+      if (!group.contains(event.target)) group.open = false;
+    });
     var fill = event.target.closest("[data-fill-status]");
     if (fill) { fillStatus(fill); return; }
     var rowButton = event.target.closest("[data-row-add], [data-row-up], [data-row-down]");
