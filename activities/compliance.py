@@ -298,3 +298,15 @@ def rebuild_all(today: datetime.date | None = None) -> int:
         batch_size=2000,
     )
     return done
+
+
+def undone(user):
+    """What the user's branches still have to hold this period: their to-do, and the workbench's count of it."""
+    from django.db.models import Q
+
+    from core.access import Role, scope_q
+
+    waiting = Q(check_code=IDLE) & ~Q(state=ComplianceState.GREEN) | Q(rule__isnull=False, held__lt=F("rule__times"))
+    qs = BranchCompliance.objects.filter(waiting)
+    q = scope_q(user, Role.SECRETARY)
+    return qs if q is None else qs.filter(q)

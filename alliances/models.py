@@ -221,6 +221,13 @@ class Referral(models.Model):
                 name="referral_pairing_time",
                 condition=models.Q(pairing__isnull=False),
             ),
+            # open referrals only, for the workbench's overdue counts: a province's million closed ones are not in them
+            models.Index(fields=["to_path", "applied_at"], name="referral_unanswered", condition=Q(status="applied")),
+            models.Index(
+                fields=["to_path", "arrived_at"],
+                name="referral_not_followed",
+                condition=Q(direction="down", followed_up_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -114,6 +114,24 @@ def follow_up(user, referral: Referral) -> None:
     referral.save()
 
 
+def late_answer_q(cfg: dict, now: datetime.datetime) -> Q:
+    """上转 referrals not answered within the CONFIG hours."""
+    limit = now - datetime.timedelta(hours=cfg["referral_up_answer_hours"])
+    return Q(status=ReferralStatus.APPLIED, direction=Direction.UP, applied_at__lt=limit)
+
+
+def late_follow_up_q(cfg: dict, now: datetime.datetime) -> Q:
+    """下转 patients not followed up within the CONFIG days of arriving."""
+    limit = now - datetime.timedelta(days=cfg["referral_down_followup_days"])
+    return Q(direction=Direction.DOWN, followed_up_at__isnull=True, arrived_at__lt=limit,
+             status__in=[ReferralStatus.ARRIVED, ReferralStatus.COMPLETED])  # fmt: skip
+
+
+def overdue_q(cfg: dict, now: datetime.datetime) -> Q:
+    """Referrals past a CONFIG limit (the same limits as `flags`)."""
+    return late_answer_q(cfg, now) | late_follow_up_q(cfg, now)
+
+
 def flags(referral, cfg: dict, now: datetime.datetime) -> list[tuple[str, str]]:
     """(css class, text) warnings for a referral row (dict or model)."""
     get = referral.get if isinstance(referral, dict) else lambda k: getattr(referral, k)

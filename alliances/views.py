@@ -135,6 +135,8 @@ def filtered_referrals(request):
     for key in ("alliance", "pairing"):
         if request.GET.get(key, "").isdigit():
             qs = qs.filter(**{f"{key}_id": int(request.GET[key])})
+    if request.GET.get("overdue") == "1":
+        qs = qs.filter(services.overdue_q(services.timers(), timezone.now()))
     return qs
 
 

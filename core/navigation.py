@@ -75,3 +75,40 @@ def menu_for(user) -> list[tuple[str, list[tuple[str, str]]]]:
         if shown:
             groups.append((group, shown))
     return groups
+
+
+# Pages that are not menu items sit under the item whose list leads to them (first matching prefix wins).
+PARENTS: list[tuple[str, str]] = [
+    ("orgs:institution", "orgs:institutions"), ("orgs:warnings", "orgs:warnings"), ("orgs:tree", "orgs:tree"),
+    ("orgs:", "orgs:list"), ("people:", "people:list"), ("imports:", "imports:start"),
+    ("activities:compliance", "activities:compliance"), ("activities:todo", "activities:todo"),
+    ("activities:mine", "activities:mine"), ("activities:checkin", "activities:mine"),
+    ("activities:", "activities:list"), ("pairings:network", "pairings:network"), ("pairings:", "pairings:list"),
+    ("alliances:referral", "alliances:referrals"), ("alliances:", "alliances:list"), ("news:import", "news:import"),
+    ("news:column", "news:columns"), ("news:site-settings", "news:columns"), ("news:", "news:list"), ("honours:golden", "honours:golden"),
+    ("honours:batch", "honours:batches"), ("honours:nomination", "honours:batches"),
+    ("honours:scheme", "honours:schemes"), ("honours:results", "honours:schemes"),
+    ("honours:assessment", "honours:schemes"), ("honours:", "honours:list"), ("coverage:", "coverage:list"),
+    ("dashboards:", "dashboards:dashboard"), ("accounts:password", "accounts:password"),
+    ("accounts:", "accounts:grants"), ("core:export", "core:exports"),
+]  # fmt: skip
+ITEMS = {item.url_name: (group, item) for group, items in MENU for item in items}
+
+
+def breadcrumb_for(request) -> list[tuple[str, str | None]]:
+    """首页 › group › list page, for the page being shown (its own title comes last, from the template).
+    The list page is a link only where the user may open it."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or not request.user.is_authenticated or match.view_name == "core:home":
+        return []
+    crumbs: list[tuple[str, str | None]] = [("工作台", reverse("core:home"))]
+    if match.view_name.startswith("workbench:"):
+        return [*crumbs, ("消息", reverse("workbench:notices"))]
+    parent = next((name for prefix, name in PARENTS if match.view_name.startswith(prefix)), None)
+    if parent is None:
+        return crumbs
+    group, item = ITEMS[parent]
+    top = 10**6 if request.user.is_superuser else highest_role(request.user)
+    crumbs.append((group, None))
+    crumbs.append((item.label, reverse(item.url_name) if top >= item.min_role else None))
+    return crumbs

@@ -44,6 +44,7 @@ SCHEDULES = {
     "组织规则与人数每日刷新": ("core.tasks.run_command", ("refresh_registry",), "D", None),
     "组织生活落实情况每日滚动": ("core.tasks.run_command", ("refresh_compliance",), "D", None),
     "每日备份": ("core.backup.scheduled_backup", (), "D", None),
+    "定时提醒消息": ("core.tasks.run_command", ("send_reminders",), "D", None),
 }
 
 

@@ -5,6 +5,7 @@ from . import views
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("guide/", views.guide, name="guide"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/deep", views.healthz_deep, name="healthz-deep"),
     path("history/<str:model>/<int:pk>/", views.history, name="history"),

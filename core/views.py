@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.crypto import constant_time_compare
 from django.utils.http import content_disposition_header
 
-from accounts.models import RoleGrant
 from core import health
 from core.access import get_visible_or_404, require
 from core.files import file_response
@@ -34,11 +33,11 @@ def healthz_deep(request):
     return JsonResponse({"status": "ok" if healthy else "fail", "checks": checks}, status=200 if healthy else 503)
 
 
-@login_required
 def home(request):
-    grants = RoleGrant.objects.filter(user=request.user, is_active=True).select_related("org")
-    person = getattr(request.user, "person", None)
-    return render(request, "core/home.html", {"grants": grants, "person": person})
+    """The 工作台 of the signed-in user (workbench.views)."""
+    from workbench.views import home as workbench_home
+
+    return workbench_home(request)
 
 
 @login_required
@@ -87,3 +86,23 @@ def export_download(request, pk):
     response = file_response(job.file, "private, no-store", default_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, f"{job.title}.xlsx")
     return response
+
+
+@login_required
+def guide(request):
+    """The user guide of one role (default: the user's highest), printable: its menu and each page's 使用说明."""
+    from .access import Role, highest_role
+    from .help import HELP, ROLE_INTRO
+    from .navigation import MENU
+
+    top = Role.SECTOR_ADMIN if request.user.is_superuser else highest_role(request.user)
+    role = int(request.GET["role"]) if request.GET.get("role", "").isdigit() else top
+    role = role if role in Role.values else Role.MEMBER
+    sections = []
+    for group, items in MENU:
+        shown = [(item.label, HELP.get(item.url_name, "")) for item in items if role >= item.min_role]
+        if shown:
+            sections.append((group, shown))
+    return render(request, "core/guide.html", {"sections": sections, "role": role, "roles": Role.choices,
+                                               "intro": ROLE_INTRO.get(role, ""), "role_label": Role(role).label, "home_help": HELP["core:home"],
+                                               "notice_help": HELP["workbench:notices"]})  # fmt: skip

@@ -86,6 +86,8 @@ def round_detail(request, pk):
     status = request.GET.get("status")
     if status in CoverageStatus.values:
         rows = rows.filter(status=status)
+    if request.GET.get("todo") == "1":  # rows whose figures are still to be reported (待填报)
+        rows = rows.filter(staff_count__isnull=True)
     if request.GET.get("export") == "xlsx":
         data = ((r.institution.name, "是" if r.operating else "否", r.staff_count, r.formal_members,
                  r.probationary_members, r.get_org_form_display(), r.instructor, "是" if r.has_union else "否",

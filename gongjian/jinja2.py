@@ -10,7 +10,8 @@ from django.utils import timezone
 from jinja2 import Environment, StrictUndefined
 
 from core.access import Role, highest_role
-from core.navigation import menu_for
+from core.help import help_for
+from core.navigation import breadcrumb_for, menu_for
 from core.regions import region_name
 
 _MARKERS = (9_081_726_354, 9_081_726_355, 9_081_726_356)
@@ -91,6 +92,12 @@ class _LazyLabels(dict):
         return self[key]
 
 
+def unread_notices(user) -> int:
+    from workbench.notices import unread_count
+
+    return unread_count(user)
+
+
 def environment(**options) -> Environment:
     options.setdefault("undefined", StrictUndefined)
     env = Environment(**options, extensions=["jinja2.ext.do"])
@@ -103,6 +110,9 @@ def environment(**options) -> Environment:
         Role=Role,
         highest_role=highest_role,
         menu_for=menu_for,
+        breadcrumb_for=breadcrumb_for,
+        help_for=help_for,
+        unread_notices=unread_notices,
         LABELS=_LazyLabels(),
     )
     env.filters.update(date_cn=date_cn, region_name=region_name)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "honours",
     "coverage",
     "dashboards",
+    "workbench",
 ]
 
 MIDDLEWARE = [
@@ -282,6 +283,20 @@ Q_CLUSTER = {
     "label": "后台任务",
     "sync": os.environ.get("GONGJIAN_TASKS_SYNC") == "1",  # the test suite runs tasks in the calling thread
 }
+
+# Messages (workbench.notices) are also emailed to those who choose it: the console by default, SMTP when
+# EMAIL_HOST is set. SITE_URL makes the links in those emails absolute.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gongjian@localhost")
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_LOGENTRY_MODEL = "core.AuditEntry"  # auditlog's entry with leaner indexes (core/models.py)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("honours/", include("honours.urls")),
     path("coverage/", include("coverage.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("workbench/", include("workbench.urls")),
     path("api/v1/", include("gongjian.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

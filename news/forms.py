@@ -12,7 +12,7 @@ from orgs.forms import OrgChoiceField, org_lookup, scoped_orgs, sole_scope_root
 from pairings import services as pairing_services
 from pairings.models import Pairing
 
-from .models import Article, Column
+from .models import Article, Column, SiteProfile
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -165,3 +165,38 @@ class ConfirmForm(forms.Form):
             if problem:
                 self.add_error("pairing", problem)
         return data
+
+
+class SiteProfileForm(forms.ModelForm):
+    """A unit's site settings. The banner goes through the same checks as every photo (a real image, not too large,
+    EXIF removed)."""
+
+    banner_upload = forms.FileField(label="横幅图片", required=False, help_text="宽图，如 1600×300；JPG 或 PNG")
+    remove_banner = forms.BooleanField(label="去掉横幅图片", required=False)
+
+    class Meta:
+        model = SiteProfile
+        fields = ["site_name", "color", "address", "phone", "icp_number", "police_number"]
+        widgets = {"color": forms.TextInput(attrs={"type": "color"})}
+
+    def clean_banner_upload(self):
+        from activities.images import PhotoError, process_photo
+
+        upload = self.cleaned_data.get("banner_upload")
+        if not upload:
+            return None
+        try:
+            content, _, _ = process_photo(upload)
+        except PhotoError as error:
+            raise forms.ValidationError(str(error)) from None
+        return content
+
+    def save(self, commit=True):
+        profile = super().save(commit=False)
+        if self.cleaned_data.get("remove_banner"):
+            profile.banner = ""
+        if self.cleaned_data.get("banner_upload"):
+            profile.banner.save(self.cleaned_data["banner_upload"].name, self.cleaned_data["banner_upload"], save=False)
+        if commit:
+            profile.save()
+        return profile

@@ -7,6 +7,7 @@ public; nothing private (members, attendance, ID numbers) is stored on an articl
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 
 from core.access import PathField, Role, ScopedQuerySet
@@ -33,6 +34,36 @@ class Column(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.org_path = self.org.path
+        super().save(*args, **kwargs)
+
+
+class SiteProfile(models.Model):
+    """How a unit's public news site presents itself: name, banner, colour and footer, set by its 党办."""
+
+    org = models.OneToOneField("orgs.PartyOrg", on_delete=models.CASCADE, related_name="site_profile")
+    org_path = PathField(editable=False)
+    site_name = models.CharField("网站名称", max_length=60, blank=True, help_text="留空则用党组织名称")
+    banner = models.ImageField("横幅图片", upload_to="sites/", blank=True, help_text="宽图，如 1600×300；JPG 或 PNG")
+    color = models.CharField("主色", max_length=7, default="#b71c1c",
+                             validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "请用 #RRGGBB 形式，如 #b71c1c")])  # fmt: skip
+    address = models.CharField("地址", max_length=120, blank=True)
+    phone = models.CharField("联系电话", max_length=40, blank=True)
+    icp_number = models.CharField("ICP备案号", max_length=60, blank=True, help_text="如 粤ICP备12345678号")
+    police_number = models.CharField("公安备案号", max_length=60, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    access_roles = {"view": Role.UNIT_ADMIN, "change": Role.UNIT_ADMIN}
+
+    class Meta:
+        verbose_name = "网站设置"
+        verbose_name_plural = "网站设置"
+
+    def __str__(self) -> str:
+        return self.site_name or self.org.name
 
     def save(self, *args, **kwargs):
         self.org_path = self.org.path

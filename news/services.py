@@ -110,6 +110,11 @@ def reindex(article: Article) -> None:
     cache.delete(article_cache_key(article.pk))
 
 
+def site_version_name(org_pk: int) -> str:
+    """The version of a unit's site settings: part of the key of its cached pages."""
+    return f"news-site:{org_pk}"
+
+
 def article_cache_key(pk: int) -> str:
     return f"news:article:{pk}"
 

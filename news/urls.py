@@ -14,6 +14,7 @@ urlpatterns = [
     path("from-activity/<int:activity_pk>/", editor.draft_from_activity, name="from-activity"),
     path("columns/", editor.column_list, name="columns"),
     path("columns/new/", editor.column_form, name="column-create"),
+    path("site-settings/<int:org_pk>/", editor.site_settings, name="site-settings"),
     path("columns/<int:pk>/edit/", editor.column_form, name="column-edit"),
     path("search/", editor.search, name="search"),
     path("import/", pages.upload, name="import"),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("site/<int:org_pk>/feed.atom", site.site_feed, name="site-feed"),
     path("site/<int:org_pk>/c/<int:column_pk>/feed.atom", site.site_feed, name="site-column-feed"),
     path("site/<int:org_pk>/search/", site.site_search, name="site-search"),
+    path("site/<int:org_pk>/banner/", site.site_banner, name="site-banner"),
     path("site/hit/<int:pk>/", site.site_hit, name="site-hit"),
     path("photo/<int:pk>/", site.photo_file, name="photo"),
 ]

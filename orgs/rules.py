@@ -22,6 +22,7 @@ DEFAULTS: dict[str, object] = {
     "session_idle_minutes": 30,
     "import_upload_hours": 24,
     "activation_days": 14,
+    "probation_reminder_days": 30,
 }
 
 LABELS = {
@@ -41,6 +42,7 @@ LABELS = {
     "session_idle_minutes": "登录后多少分钟无操作自动退出",
     "import_upload_hours": "上传待确认的导入文件保留多少小时（过期自动删除）",
     "activation_days": "批量开通账号的开通码有效天数",
+    "probation_reminder_days": "预备期届满前多少天提醒支部书记",
 }
 
 

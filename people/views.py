@@ -67,6 +67,8 @@ def filtered_people(request):
         qs = qs.filter(education=request.GET["education"])
     if request.GET.get("inactive") != "1":
         qs = qs.filter(is_active=True)
+    if request.GET.get("account") == "none":  # who still has no login (批量开通账号 works on this list)
+        qs = qs.filter(user__isnull=True)
     return qs
 
 

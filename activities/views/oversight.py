@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +22,6 @@ from core.access import (
     granted_roots,
     require,
     role_at,
-    scope_q,
 )
 from core.paging import keyset_page
 from core.text import natural_key
@@ -200,11 +199,7 @@ def compliance_list(request):
 @login_required
 def todo(request):
     """A secretary's to-do: what each of their branches still has to hold, soonest deadline first."""
-    q = scope_q(request.user, Role.SECRETARY)
-    undone = Q(check_code=IDLE) & ~Q(state=ComplianceState.GREEN) | Q(rule__isnull=False, held__lt=F("rule__times"))
-    qs = BranchCompliance.objects.filter(undone)
-    if q is not None:
-        qs = qs.filter(q)
+    qs = compliance.undone(request.user)
     rows = list(qs.select_related("org", "rule", "rule__kind").order_by("period_end", "org_path")[:200])
     return render(request, "activities/todo.html", {"rows": rows, "today": timezone.localdate()})
 

@@ -31,10 +31,11 @@ from coverage.models import SurveyRound, SurveyRow
 from honours.models import Assessment, AssessmentScheme, Honour, HonourKind, Nomination, NominationBatch
 from imports import services as import_services
 from imports.tests.test_import_people import row, xlsx
-from news.models import Article, ArticlePhoto, Column, PageImport
+from news.models import Article, ArticlePhoto, Column, PageImport, SiteProfile
 from orgs.models import Institution
 from pairings.models import Commitment, Need, Pairing, PairingCategory, Project, Resource
 from people.models import Position
+from workbench.models import Kind, Notice
 
 ROLES = ["anon", "member", "partner", "secretary", "unit_admin", "outsider", "sector_admin", "root"]
 S, U, M, P, A = Role.SECRETARY, Role.UNIT_ADMIN, Role.MEMBER, Role.PARTNER, Role.SECTOR_ADMIN
@@ -144,6 +145,11 @@ def build_world(cast) -> SimpleNamespace:
 
     w.import_job = import_services.accept_upload(cast.users["unit_admin"], "people", "p.xlsx", xlsx([row()]))
     w.export_job = ExportJob.objects.create(user=cast.users["unit_admin"], title="人员", url="/people/?export=xlsx")
+    w.site = SiteProfile(org=cast.org_a, site_name="甲市博爱医院党建网")
+    w.site.banner.save("banner.jpg", jpeg(), save=False)
+    w.site.save()
+    w.notice = Notice.objects.create(user=cast.users["unit_admin"], kind=Kind.REVIEW_REQUESTED, title="矩阵消息",
+                                     url=reverse("news:list"), target_type="news.article", target_id=w.article.pk)  # fmt: skip
     return w
 
 
@@ -250,6 +256,12 @@ def cases() -> dict[str, Case]:
         "core:healthz-deep": Case(expect={**superuser_only(), "anon": FORBIDDEN}),
         "core:history": Case(args=lambda c, w: ["orgs.partyorg", c.branch_a1.pk], expect=scoped("a1", S)),
         "core:exports": Case(expect=signed_in()),
+        "core:guide": Case(expect=signed_in()),
+        # the message centre: only one's own messages
+        "workbench:notices": Case(expect=signed_in()),
+        "workbench:notice-open": Case(args=lambda c, w: [w.notice.pk], expect=only("unit_admin")),
+        "workbench:notices-read-all": Case(method="post", data={}, expect=signed_in()),
+        "workbench:notice-settings": Case(expect=signed_in()),
         "core:export": Case(args=lambda c, w: [w.export_job.pk], expect=only("unit_admin")),
         "core:export-download": Case(args=lambda c, w: [w.export_job.pk], expect=only()),  # not built yet: 404
         # accounts
@@ -419,6 +431,8 @@ def cases() -> dict[str, Case]:
         "news:site-column": Case(args=lambda c, w: [c.org_a.pk, w.column.pk], expect=public()),
         "news:site-article": Case(args=lambda c, w: [c.org_a.pk, w.article.pk], expect=dict.fromkeys(ROLES, HIDDEN)),
         "news:site-feed": Case(args=org_a, expect=public()),
+        "news:site-banner": Case(args=org_a, expect=public()),
+        "news:site-settings": Case(args=org_a, expect=scoped("a", S, U)),
         "news:site-column-feed": Case(args=lambda c, w: [c.org_a.pk, w.column.pk], expect=public()),
         "news:site-search": Case(args=org_a, query="?q=矩阵", expect=public()),
         "news:site-hit": Case(method="post", args=art, expect=dict.fromkeys(ROLES, HIDDEN)),  # a draft counts no views

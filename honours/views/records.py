@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from core.access import Role, get_visible_or_404, granted_roots, highest_role, recheck_in_scope, under_any
+from core.access import Role, get_visible_or_404, granted_roots, highest_role, own_person, recheck_in_scope, under_any
 from core.export import xlsx_response
 from core.lookup import lookup_response
 from core.paging import count_response, keyset_page
@@ -36,6 +36,9 @@ def honour_list(request):
     year = request.GET.get("year", "")
     if year.isdigit():
         qs = qs.filter(year=int(year))
+    if request.GET.get("mine") == "1":  # the member's own honours (their workbench links here)
+        own = own_person(request.user)
+        qs = qs.filter(person_id=own[0]) if own else qs.none()
     if request.GET.get("export") == "xlsx":
         rows = (
             (h.year, h.kind.name, h.recipient_name, h.issuer, h.get_level_display(), h.awarded_on)

@@ -12,23 +12,27 @@ from django.views.decorators.http import require_POST
 from activities.images import PhotoError, uploaded_photos
 from activities.models import Activity
 from activities.services import require_record_keeper
+from core import versions
 from core.access import (
     Role,
     get_changeable_or_404,
     get_visible_or_404,
+    granted_roots,
     highest_role,
     object_to_edit,
     recheck_in_scope,
     require,
+    role_at,
 )
 from core.export import xlsx_response
 from core.files import upload_done
 from core.paging import count_response, keyset_page
+from orgs.models import PartyOrg
 
 from .. import search as search_module
 from .. import services
-from ..forms import ArticleForm, ColumnForm, writable_columns
-from ..models import Article, ArticlePhoto, Column, DocumentKind, Status
+from ..forms import ArticleForm, ColumnForm, SiteProfileForm, writable_columns
+from ..models import Article, ArticlePhoto, Column, DocumentKind, SiteProfile, Status
 
 ORDERING = ("-id",)
 
@@ -174,10 +178,34 @@ def draft_from_activity(request, activity_pk):
 def column_list(request):
     if highest_role(request.user) < Role.UNIT_ADMIN:
         raise PermissionDenied("只有单位管理员及以上角色可以管理栏目")
-    columns = Column.objects.visible_to(request.user).select_related("org").order_by("org_path", "sort_order")[:500]
+    columns = list(
+        Column.objects.visible_to(request.user).select_related("org").order_by("org_path", "sort_order")[:500]
+    )
+    units = {c.org_id: c.org for c in columns}
+    for root in granted_roots(request.user, Role.UNIT_ADMIN):
+        org = PartyOrg.objects.filter(path=root).first()
+        if org is not None:
+            units.setdefault(org.pk, org)
     return render(request, "news/column_list.html", {
-        "columns": columns, "can_create": True,
+        "columns": columns, "can_create": True, "units": sorted(units.values(), key=lambda o: o.path),
     })  # fmt: skip
+
+
+@login_required
+def site_settings(request, org_pk):
+    """The unit's site name, banner, colour and footer (备案号), set by its own 党办."""
+    org = get_visible_or_404(request.user, PartyOrg.objects, pk=org_pk)
+    if role_at(request.user, org.path) < Role.UNIT_ADMIN:
+        raise PermissionDenied("只有单位管理员可以设置本单位网站")
+    profile = SiteProfile.objects.filter(org=org).first() or SiteProfile(org=org)
+    form = SiteProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        versions.renew(services.site_version_name(org.pk))  # cached article pages show the new look
+        messages.success(request, "网站设置已保存，公开网站立即生效。")
+        return redirect("news:site-settings", org.pk)
+    return render(request, "news/site_settings.html", {"form": form, "org": org, "profile": profile})
 
 
 @login_required

@@ -13,11 +13,13 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import feedgenerator
+from django.utils import feedgenerator, timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from activities.models import Activity
+from core import versions
 from core.access import get_visible_or_404, subtree_q
 from core.files import file_response
 from core.paging import keyset_page
@@ -25,7 +27,7 @@ from orgs.models import PartyOrg
 
 from .. import search as search_module
 from .. import services
-from ..models import Article, ArticlePhoto, Column, Status
+from ..models import Article, ArticlePhoto, Column, SiteProfile, Status
 
 PAGE_CACHE_SECONDS = 300
 PUBLIC_ORDERING = ("-published_at", "-id")
@@ -44,16 +46,41 @@ def _public(response: HttpResponse, seconds: int = PAGE_CACHE_SECONDS) -> HttpRe
     return response
 
 
+def _site(unit: PartyOrg) -> dict:
+    """What every page of the site shows: the unit's name and look (its 党办's settings, else defaults) and the
+    column menu."""
+    profile = SiteProfile.objects.filter(org=unit).first() or SiteProfile(org=unit)
+    columns = list(Column.objects.filter(org=unit, is_active=True).only("id", "name", "parent_name"))
+    return {"unit": unit, "site": profile, "site_name": profile.site_name or unit.name, "nav_columns": columns}
+
+
+def _with_covers(rows: list[dict]) -> list[dict]:
+    """Each article row with its cover photo's id (the one marked cover, else the first): one query for a page."""
+    covers: dict[int, int] = {}
+    photos = ArticlePhoto.objects.filter(article_id__in=[r["id"] for r in rows]).order_by(
+        "-is_cover", "sort_order", "id"
+    )
+    for article_id, photo_id in photos.values_list("article_id", "id"):
+        covers.setdefault(article_id, photo_id)
+    for row in rows:
+        row["cover"] = covers.get(row["id"])
+    return rows
+
+
 def site_home(request, org_pk):
     unit = _unit(org_pk)
-    columns = list(Column.objects.filter(org=unit, is_active=True))
+    site = _site(unit)
+    fields = ("id", "title", "published_at", "summary", "column_id")
     latest = {
-        column.pk: list(
-            _published(unit).filter(column=column).order_by(*PUBLIC_ORDERING).values("id", "title", "published_at")[:8]
-        )
-        for column in columns
-    }
-    return _public(render(request, "news/site_home.html", {"unit": unit, "columns": columns, "latest": latest}))
+        column.pk: _with_covers(list(
+            _published(unit).filter(column=column).order_by(*PUBLIC_ORDERING).values(*fields)[:6]
+        ))
+        for column in site["nav_columns"]
+    }  # fmt: skip
+    newest = sorted((row for rows in latest.values() for row in rows if row["cover"]),
+                    key=lambda r: (r["published_at"], r["id"]), reverse=True)  # fmt: skip
+    lead = newest[0] if newest else None
+    return _public(render(request, "news/site_home.html", {**site, "latest": latest, "lead": lead}))
 
 
 def site_column(request, org_pk, column_pk):
@@ -63,17 +90,26 @@ def site_column(request, org_pk, column_pk):
         _published(unit).filter(column=column).values("id", "title", "published_at", "summary"),
         PUBLIC_ORDERING, request.GET.get("after"), size=20,
     )  # fmt: skip
-    return _public(render(request, "news/site_column.html", {"unit": unit, "column": column, "page": page}))
+    _with_covers(page.rows)
+    return _public(render(request, "news/site_column.html", {**_site(unit), "column": column, "page": page}))
+
+
+def site_banner(request, org_pk):
+    profile = get_object_or_404(SiteProfile.objects.only("banner"), org_id=org_pk, org__is_active=True)
+    if not profile.banner:
+        raise Http404("本站未设置横幅图片")
+    return file_response(profile.banner, "public, max-age=300")
 
 
 def site_article(request, org_pk, pk):
     key = services.article_cache_key(pk)
+    version = versions.current(services.site_version_name(org_pk))
     cached = cache.get(key)
-    if cached is None or cached[0] != org_pk:
+    if cached is None or cached[:2] != (org_pk, version):
         html = _render_article(request, org_pk, pk)
-        cached = (org_pk, html)
+        cached = (org_pk, version, html)
         cache.set(key, cached, PAGE_CACHE_SECONDS)
-    return _public(HttpResponse(cached[1]))
+    return _public(HttpResponse(cached[2]))
 
 
 def _render_article(request, org_pk: int, pk: int) -> str:
@@ -81,7 +117,8 @@ def _render_article(request, org_pk: int, pk: int) -> str:
     article = (
         _published(unit).select_related("column").filter(pk=pk)
         .only("id", "title", "summary", "body_html", "source", "author", "editor", "published_at", "views",
-              "imported_views", "column__id", "column__name", "column__parent_name", "org_path", "status").first()
+              "imported_views", "column__id", "column__name", "column__parent_name", "org_path", "status",
+              "activity_id").first()
     )  # fmt: skip
     if article is None:
         raise Http404("文章不存在或未发布")
@@ -105,8 +142,13 @@ def _render_article(request, org_pk: int, pk: int) -> str:
     url = request.build_absolute_uri(reverse("news:site-article", args=[org_pk, pk]))
     photos = list(ArticlePhoto.objects.filter(article_id=pk).only("image", "caption", "is_cover"))
     placed = {photo.pk for photo in photos if reverse("news:photo", args=[photo.pk]) in article.body_html}
+    event_on = None
+    if article.activity_id:
+        started = Activity.objects.filter(pk=article.activity_id).values_list("starts_at", flat=True).first()
+        event_on = timezone.localtime(started).date() if started else None
+    published_on = timezone.localtime(article.published_at).date() if article.published_at else None
     response = render(request, "news/site_article.html", {
-        "unit": unit, "article": article, "previous": older, "next": newer, "page_url": url,
+        **_site(unit), "article": article, "event_on": event_on if event_on != published_on else None, "previous": older, "next": newer, "page_url": url,
         "photos": [p for p in photos if p.pk not in placed],  # those not placed in the body follow it
         "qr_svg": segno.make(url, error="m").svg_inline(scale=3),
         "cover": next((p for p in photos if p.is_cover), photos[0] if photos else None),
@@ -150,7 +192,7 @@ def site_search(request, org_pk):
     query = request.GET.get("q", "").strip()[:100]
     order = "date" if request.GET.get("order") == "date" else "relevance"
     hits = search_module.search(query, public_only=True, org_path=unit.path, order=order) if query else []
-    return render(request, "news/site_search.html", {"unit": unit, "query": query, "hits": hits, "order": order})
+    return render(request, "news/site_search.html", {**_site(unit), "query": query, "hits": hits, "order": order})
 
 
 def photo_file(request, pk):

@@ -1,0 +1,240 @@
+"""The 工作台: for each role the user holds, the counts of what waits, each linking to the list it counts.
+
+Every count is bounded (LIMIT 1000, shown as 999+) and runs on an index of its own table, so the page costs the
+same for a branch and for a province. What waits for the person themself comes from their messages (kept in
+step with the records by workbench.waiting); what the sector oversees comes from the records."""
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from core.access import Role, granted_roots, grants_of, own_person, scope_q
+
+from .models import Kind, Notice
+
+BOUND = 1000
+
+
+@dataclass
+class Figure:
+    label: str
+    count: int
+    url: str
+    tone: str = ""  # "red" when something is late, "warn" when it needs doing, "" for information
+
+    @property
+    def shown(self) -> str:
+        return f"{BOUND - 1}+" if self.count >= BOUND else str(self.count)
+
+
+@dataclass
+class Panel:
+    title: str
+    figures: list[Figure] = field(default_factory=list)
+    rows: list[tuple[str, str, str]] = field(default_factory=list)  # (text, url, note)
+    actions: list[tuple[str, str]] = field(default_factory=list)
+    empty: str = "暂无待办"
+
+
+def bounded(qs) -> int:
+    return qs[:BOUND].count()
+
+
+def link(name: str, *args, **query) -> str:
+    url = reverse(name, args=args)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def waiting_counts(user) -> dict[str, int]:
+    rows = Notice.objects.filter(user=user, read_at__isnull=True).values("kind").annotate(n=Count("id"))
+    return {row["kind"]: row["n"] for row in rows}
+
+
+def waiting_figure(waiting: dict, kind: str, label: str, tone: str = "warn") -> Figure:
+    return Figure(label, waiting.get(kind, 0), link("workbench:notices", kind=kind), tone if waiting.get(kind) else "")
+
+
+def top_root(user, role: int):
+    """The highest organisation the user holds `role` on (the one the workbench speaks for)."""
+    from orgs.models import PartyOrg
+
+    roots = granted_roots(user, role)
+    return PartyOrg.objects.filter(path=min(roots, key=len)).first() if roots else None
+
+
+# --- per role -------------------------------------------------------------------------------------------------
+def sector_panel(user, waiting) -> Panel:
+    from alliances.services import timers
+    from coverage.models import RoundStatus, SurveyRound
+    from orgs.models import OrgWarning, WarningCode
+
+    root = top_root(user, Role.SECTOR_ADMIN)
+    scope = scope_q(user, Role.SECTOR_ADMIN) or Q()
+    warnings = OrgWarning.objects.filter(scope)
+    org = {"org": root.pk} if root else {}
+    panel = Panel("行业党委")
+    panel.figures = [
+        waiting_figure(waiting, Kind.PAIRING_TO_CONFIRM, "共建关系待确认"),
+        waiting_figure(waiting, Kind.NOMINATION_TO_REVIEW, "推荐待审核"),
+        Figure("应建未建单位", bounded(warnings.filter(code=WarningCode.UNIT_WITHOUT_ORG)),
+               link("orgs:warnings", code=WarningCode.UNIT_WITHOUT_ORG, **org), "red"),
+        Figure("规则提示", bounded(warnings), link("orgs:warnings", **org), "warn"),
+        Figure("任期届满或将满", bounded(warnings.filter(code__in=[WarningCode.TERM_EXPIRED, WarningCode.TERM_ENDING])),
+               link("orgs:warnings", code=WarningCode.TERM_EXPIRED, **org), "warn"),
+        Figure("30天无活动的党支部", idle_branches(scope), link("activities:compliance-list", check="idle", state="red", **org),
+               "red"),
+        Figure("逾期转诊", overdue_referrals(user, timers()), link("alliances:referrals", overdue=1), "red"),
+        Figure("进行中的两个覆盖摸排", SurveyRound.objects.filter(scope, status=RoundStatus.OPEN).count(),
+               link("coverage:list")),
+    ]  # fmt: skip
+    return panel
+
+
+def idle_branches(scope) -> int:
+    from activities.models import IDLE, BranchCompliance, ComplianceState
+
+    return bounded(BranchCompliance.objects.filter(scope, state=ComplianceState.RED, check_code=IDLE))
+
+
+def overdue_referrals(user, cfg: dict) -> int:
+    """Referrals the receiving side in scope has let wait past the CONFIG limits: two counts, each on a partial
+    index that holds only open referrals."""
+    from alliances.models import Referral
+    from alliances.services import late_answer_q, late_follow_up_q
+
+    now = timezone.now()
+    scoped = Referral.objects.filter(scope_q(user, Role.SECRETARY, "to_path") or Q())
+    answer, follow_up = late_answer_q(cfg, now), late_follow_up_q(cfg, now)
+    return min(bounded(scoped.filter(answer)) + bounded(scoped.filter(follow_up)), BOUND)
+
+
+def unit_panel(user, waiting) -> Panel:
+    from activities.models import OVERALL, ComplianceSummary
+    from imports.models import ImportJob, ImportStatus
+    from news.models import PageImport, PageImportStatus
+    from people.models import PartyStatus, Person
+
+    root = top_root(user, Role.UNIT_ADMIN)
+    scope = scope_q(user, Role.UNIT_ADMIN) or Q()
+    no_login = Person.objects.filter(scope, party_status__in=[PartyStatus.FORMAL, PartyStatus.PROBATIONARY],
+                                     is_active=True, user__isnull=True)  # fmt: skip
+    imports = ImportJob.objects.filter(user=user, status=ImportStatus.READY).count()
+    pages = PageImport.objects.filter(scope, status=PageImportStatus.PENDING)
+    panel = Panel("单位党办" if root is None else root.name)
+    panel.figures = [
+        waiting_figure(waiting, Kind.REVIEW_REQUESTED, "稿件待审核"),
+        waiting_figure(waiting, Kind.PAIRING_TO_CONFIRM, "共建关系待确认"),
+        waiting_figure(waiting, Kind.NOMINATION_TO_REVIEW, "推荐待审核"),
+        Figure("导入待确认", imports, link("imports:start"), "warn" if imports else ""),
+        Figure("网页导入待审核", bounded(pages), link("news:import"), "warn"),
+        Figure("党员未开通账号", bounded(no_login), link("people:list", status="members", account="none"), ""),
+        waiting_figure(waiting, Kind.SURVEY_TO_FILL, "摸排待填报"),
+    ]
+    if root is not None:
+        summary = ComplianceSummary.objects.filter(org=root, check_code=OVERALL).first()
+        if summary is not None:
+            for label, count, state, tone in (("红", summary.red, "red", "red"), ("黄", summary.yellow, "yellow", "warn"),
+                                              ("绿", summary.green, "green", "ok")):  # fmt: skip
+                panel.figures.append(Figure(f"组织生活落实（{label}）", count,
+                                            link("activities:compliance-list", org=root.pk, state=state), tone))  # fmt: skip
+    return panel
+
+
+def secretary_panel(user, waiting) -> Panel:
+    from activities.compliance import undone
+    from activities.models import Activity
+
+    scope = scope_q(user, Role.SECRETARY) or Q()
+    today = timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    meetings = Activity.objects.filter(scope, starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1),
+                                       is_cancelled=False).select_related("kind").order_by("starts_at")[:5]  # fmt: skip
+    panel = Panel("支部工作")
+    panel.figures = [
+        Figure("本期三会一课待开展", bounded(undone(user)), link("activities:todo"), "warn"),
+        waiting_figure(waiting, Kind.ARTICLE_RETURNED, "稿件被退回", "red"),
+        waiting_figure(waiting, Kind.PROBATION_ENDING, "预备期将满或已满"),
+        waiting_figure(waiting, Kind.TERM_ENDING, "任期届满提醒"),
+        waiting_figure(waiting, Kind.REFERRAL_TO_RECEIVE, "转诊待接收"),
+        waiting_figure(waiting, Kind.REFERRAL_FOLLOW_UP, "下转患者待随访"),
+    ]
+    for activity in meetings:
+        when = timezone.localtime(activity.starts_at)
+        panel.rows.append((f"今天 {when:%H:%M} {activity.kind.name}：{activity.title}",
+                           reverse("activities:detail", args=[activity.pk]), reverse("activities:qr", args=[activity.pk])))  # fmt: skip
+    panel.actions = [("登记活动", reverse("activities:create")), ("写稿", reverse("news:create"))]
+    return panel
+
+
+def member_panel(user, waiting) -> Panel:
+    from activities.models import Attendance, AttendanceStatus
+    from honours.models import Honour
+
+    person_id = own_person(user)[0]
+    now = timezone.now()
+    mine = Attendance.objects.filter(person_id=person_id)
+    upcoming = mine.filter(starts_at__gte=now - datetime.timedelta(hours=3), activity__is_cancelled=False)
+    year_start = timezone.make_aware(datetime.datetime(timezone.localdate().year, 1, 1))
+    this_year = mine.filter(starts_at__gte=year_start, starts_at__lt=now, expected=True)
+    counts = dict(this_year.values("status").annotate(n=Count("id")).values_list("status", "n"))
+    panel = Panel("我的组织生活")
+    panel.figures = [
+        Figure("今年应参加", sum(counts.values()), link("activities:mine")),
+        Figure("已出席", counts.get(AttendanceStatus.PRESENT, 0), link("activities:mine"), "ok"),
+        Figure("请假", counts.get(AttendanceStatus.LEAVE, 0), link("activities:mine")),
+        Figure("我的荣誉", Honour.objects.filter(person_id=person_id).count(), link("honours:list", mine=1)),
+    ]
+    for row in upcoming.select_related("activity", "activity__kind").order_by("starts_at")[:3]:
+        when = timezone.localtime(row.starts_at)
+        note = "已签到" if row.checked_in_at else "到会后扫会场二维码签到"
+        panel.rows.append((f"{when:%m-%d %H:%M} {row.activity.kind.name}：{row.activity.title}",
+                           reverse("activities:mine"), note))  # fmt: skip
+    panel.empty = "近期没有安排您参加的活动"
+    return panel
+
+
+def partner_panel(user, waiting) -> Panel:
+    from activities.models import Activity
+    from pairings.models import Commitment, CommitmentStatus, Pairing
+
+    pairings = Pairing.objects.visible_to(user)
+    ids = list(pairings.order_by("-id").values_list("id", flat=True)[:200])
+    soon = timezone.localdate() + datetime.timedelta(days=30)
+    due = Commitment.objects.filter(pairing_id__in=ids, due_on__lte=soon).exclude(
+        status__in=[CommitmentStatus.DONE, CommitmentStatus.DROPPED]
+    )
+    panel = Panel("联学共建")
+    panel.figures = [
+        Figure("参与的共建关系", len(ids), link("pairings:list")),
+        Figure("30天内到期的承诺", due.count(), link("pairings:list"), "warn" if due.exists() else ""),
+    ]
+    for activity in Activity.objects.filter(pairing_id__in=ids).select_related("kind").order_by("-starts_at")[:5]:
+        when = timezone.localtime(activity.starts_at)
+        panel.rows.append((f"{when:%Y-%m-%d} {activity.title}", reverse("pairings:detail", args=[activity.pairing_id]),
+                           "联合活动"))  # fmt: skip
+    panel.empty = "暂无联合活动记录"
+    return panel
+
+
+def panels_for(user) -> list[Panel]:
+    """The panels of every role the user holds, highest first, and the member's own if they have a record."""
+    roles = {role for _, role in grants_of(user)}
+    if user.is_superuser:
+        roles.add(Role.SECTOR_ADMIN)
+    waiting = waiting_counts(user)
+    panels = []
+    if Role.SECTOR_ADMIN in roles:
+        panels.append(sector_panel(user, waiting))
+    if Role.UNIT_ADMIN in roles:
+        panels.append(unit_panel(user, waiting))
+    if roles & {Role.SECRETARY, Role.UNIT_ADMIN}:
+        panels.append(secretary_panel(user, waiting))
+    if Role.PARTNER in roles:
+        panels.append(partner_panel(user, waiting))
+    if own_person(user):
+        panels.append(member_panel(user, waiting))
+    return panels
