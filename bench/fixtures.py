@@ -17,6 +17,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from accounts.models import RoleGrant  # noqa: E402
@@ -116,6 +117,27 @@ def session_for(user) -> str:
     return session.session_key
 
 
+def role_user(username: str, org: PartyOrg, role: int):
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    RoleGrant.objects.get_or_create(user=user, org=org, role=role)
+    return user
+
+
+def fill_messages(user, count: int = 5000) -> None:
+    """A busy administrator's message history (a fifth unread): what the header count and the centre read."""
+    from workbench.models import Kind, Notice
+
+    have = Notice.objects.filter(user=user).count()
+    if have >= count:
+        return
+    kinds = Kind.values
+    Notice.objects.bulk_create(
+        [Notice(user=user, kind=kinds[i % len(kinds)], title=f"模拟消息 {i}", url="/", target_type="bench.item",
+                target_id=i, read_at=None if i % 5 == 0 else timezone.now()) for i in range(have, count)],
+        batch_size=2000,
+    )  # fmt: skip
+
+
 def info():
     admin = get_user_model().objects.get(username="bench_admin")
     token, _ = Token.objects.get_or_create(user=admin)
@@ -138,9 +160,14 @@ def info():
 
     column = Column.objects.filter(name="党建动态（模拟）").order_by("id").first()
     article = Article.objects.filter(column=column, status="published").order_by("-published_at").first()
+    fill_messages(admin)
+    unit_admin = role_user("bench_unit_admin", PartyOrg.objects.get(name=BIG), Role.UNIT_ADMIN)
+    secretary = role_user("bench_secretary", ledger_branch, Role.SECRETARY)
     print(
         json.dumps(
             {
+                "unit_session": session_for(unit_admin),
+                "secretary_session": session_for(secretary),
                 "survey": SurveyRound.objects.filter(previous__isnull=False)
                 .order_by("-id")
                 .values_list("id", flat=True)

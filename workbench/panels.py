@@ -27,6 +27,11 @@ class Figure:
     tone: str = ""  # "red" when something is late, "warn" when it needs doing, "" for information
 
     @property
+    def css(self) -> str:
+        """The tone only where there is something to do: a zero is never red."""
+        return self.tone if self.count else ""
+
+    @property
     def shown(self) -> str:
         return f"{BOUND - 1}+" if self.count >= BOUND else str(self.count)
 
@@ -47,6 +52,11 @@ def bounded(qs) -> int:
 def link(name: str, *args, **query) -> str:
     url = reverse(name, args=args)
     return f"{url}?{urlencode(query)}" if query else url
+
+
+def titled(kind: str, title: str) -> str:
+    """“主题党日：重温入党誓词”, not “主题党日：主题党日：重温入党誓词” when the title already names its kind."""
+    return title if title.startswith(kind) else f"{kind}：{title}"
 
 
 def waiting_counts(user) -> dict[str, int]:
@@ -164,7 +174,7 @@ def secretary_panel(user, waiting) -> Panel:
     ]
     for activity in meetings:
         when = timezone.localtime(activity.starts_at)
-        panel.rows.append((f"今天 {when:%H:%M} {activity.kind.name}：{activity.title}",
+        panel.rows.append((f"今天 {when:%H:%M} {titled(activity.kind.name, activity.title)}",
                            reverse("activities:detail", args=[activity.pk]), reverse("activities:qr", args=[activity.pk])))  # fmt: skip
     panel.actions = [("登记活动", reverse("activities:create")), ("写稿", reverse("news:create"))]
     return panel
@@ -191,7 +201,7 @@ def member_panel(user, waiting) -> Panel:
     for row in upcoming.select_related("activity", "activity__kind").order_by("starts_at")[:3]:
         when = timezone.localtime(row.starts_at)
         note = "已签到" if row.checked_in_at else "到会后扫会场二维码签到"
-        panel.rows.append((f"{when:%m-%d %H:%M} {row.activity.kind.name}：{row.activity.title}",
+        panel.rows.append((f"{when:%m-%d %H:%M} {titled(row.activity.kind.name, row.activity.title)}",
                            reverse("activities:mine"), note))  # fmt: skip
     panel.empty = "近期没有安排您参加的活动"
     return panel

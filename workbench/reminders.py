@@ -12,6 +12,7 @@ from core.access import Role
 from orgs.rules import current_settings, probation_end
 
 from . import notices, waiting
+from .panels import titled
 from .models import Kind, Notice
 
 
@@ -50,7 +51,7 @@ def remind_meetings(now: datetime.datetime | None = None) -> int:
     for activity in upcoming.select_related("kind"):
         start = timezone.localtime(activity.starts_at)
         place = f"，地点：{activity.place}" if activity.place else ""
-        title = f"{start:%m月%d日 %H:%M} {activity.kind.name}：{activity.title}{place}"
+        title = f"{start:%m月%d日 %H:%M} {titled(activity.kind.name, activity.title)}{place}"
         rolled = Attendance.objects.filter(activity=activity, expected=True, person__user__isnull=False)
         users = set(rolled.values_list("person__user_id", flat=True))
         url = reverse("activities:mine")
