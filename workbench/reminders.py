@@ -12,8 +12,8 @@ from core.access import Role
 from orgs.rules import current_settings, probation_end
 
 from . import notices, waiting
-from .panels import titled
 from .models import Kind, Notice
+from .panels import titled
 
 
 @dataclass(frozen=True)
