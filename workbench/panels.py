@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -76,32 +77,65 @@ def top_root(user, role: int):
     return PartyOrg.objects.filter(path=min(roots, key=len)).first() if roots else None
 
 
+RECORD_SECONDS = 60
+
+
+def cached(key: str, build):
+    """Counts taken from the records, kept a minute per scope: they change with other people's work, and a page of
+    a dozen bounded counts costs more in the ORM than the rest of the page. What waits for the person themself comes
+    from their messages and is always live."""
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, RECORD_SECONDS)
+    return value
+
+
+def scope_key(user, role: int) -> str:
+    return "|".join(sorted(granted_roots(user, role))) or ("*" if user.is_superuser else "-")
+
+
 # --- per role -------------------------------------------------------------------------------------------------
 def sector_panel(user, waiting) -> Panel:
-    from alliances.services import timers
-    from coverage.models import RoundStatus, SurveyRound
-    from orgs.models import OrgWarning, WarningCode
-
-    root = top_root(user, Role.SECTOR_ADMIN)
-    scope = scope_q(user, Role.SECTOR_ADMIN) or Q()
-    warnings = OrgWarning.objects.filter(scope)
-    org = {"org": root.pk} if root else {}
+    counts = oversight_counts(user)
+    org = {"org": counts["root"]} if counts["root"] else {}
     panel = Panel("行业党委")
     panel.figures = [
         waiting_figure(waiting, Kind.PAIRING_TO_CONFIRM, "共建关系待确认"),
         waiting_figure(waiting, Kind.NOMINATION_TO_REVIEW, "推荐待审核"),
-        Figure("应建未建单位", bounded(warnings.filter(code=WarningCode.UNIT_WITHOUT_ORG)),
-               link("orgs:warnings", code=WarningCode.UNIT_WITHOUT_ORG, **org), "red"),
-        Figure("规则提示", bounded(warnings), link("orgs:warnings", **org), "warn"),
-        Figure("任期届满或将满", bounded(warnings.filter(code__in=[WarningCode.TERM_EXPIRED, WarningCode.TERM_ENDING])),
-               link("orgs:warnings", code=WarningCode.TERM_EXPIRED, **org), "warn"),
-        Figure("30天无活动的党支部", idle_branches(scope), link("activities:compliance-list", check="idle", state="red", **org),
+        Figure("应建未建单位", counts["unit_without_org"], link("orgs:warnings", code="unit_without_org", **org), "red"),
+        Figure("规则提示", counts["warnings"], link("orgs:warnings", **org), "warn"),
+        Figure("任期届满未换届", counts["term_expired"], link("orgs:warnings", code="term_expired", **org), "warn"),
+        Figure("30天无活动的党支部", counts["idle"], link("activities:compliance-list", check="idle", state="red", **org),
                "red"),
-        Figure("逾期转诊", overdue_referrals(user, timers()), link("alliances:referrals", overdue=1), "red"),
-        Figure("进行中的两个覆盖摸排", SurveyRound.objects.filter(scope, status=RoundStatus.OPEN).count(),
-               link("coverage:list")),
+        Figure("逾期转诊", counts["overdue_referrals"], link("alliances:referrals", overdue=1), "red"),
+        Figure("进行中的两个覆盖摸排", counts["open_surveys"], link("coverage:list")),
     ]  # fmt: skip
     return panel
+
+
+def oversight_counts(user) -> dict[str, int]:
+    """The sector's oversight figures, cached a minute per scope: they change with other people's work, and a
+    province's eight bounded counts cost more than the rest of the page."""
+    from alliances.services import timers
+    from coverage.models import RoundStatus, SurveyRound
+    from orgs.models import OrgWarning, WarningCode
+
+    def build():
+        scope = scope_q(user, Role.SECTOR_ADMIN) or Q()
+        warnings = OrgWarning.objects.filter(scope)
+        root = top_root(user, Role.SECTOR_ADMIN)
+        return {
+            "root": root.pk if root else None,
+            "unit_without_org": bounded(warnings.filter(code=WarningCode.UNIT_WITHOUT_ORG)),
+            "warnings": bounded(warnings),
+            "term_expired": bounded(warnings.filter(code=WarningCode.TERM_EXPIRED)),
+            "idle": idle_branches(scope),
+            "overdue_referrals": overdue_referrals(user, timers()),
+            "open_surveys": SurveyRound.objects.filter(scope, status=RoundStatus.OPEN).count(),
+        }
+
+    return cached(f"workbench:oversight:{scope_key(user, Role.SECTOR_ADMIN)}", build)
 
 
 def idle_branches(scope) -> int:
@@ -123,8 +157,24 @@ def overdue_referrals(user, cfg: dict) -> int:
 
 
 def unit_panel(user, waiting) -> Panel:
-    from activities.models import OVERALL, ComplianceSummary
     from imports.models import ImportJob, ImportStatus
+
+    imports = ImportJob.objects.filter(user=user, status=ImportStatus.READY).count()
+    title, figures = cached(f"workbench:unit:{scope_key(user, Role.UNIT_ADMIN)}", lambda: unit_figures(user))
+    panel = Panel(title)
+    panel.figures = [
+        waiting_figure(waiting, Kind.REVIEW_REQUESTED, "稿件待审核"),
+        waiting_figure(waiting, Kind.PAIRING_TO_CONFIRM, "共建关系待确认"),
+        waiting_figure(waiting, Kind.NOMINATION_TO_REVIEW, "推荐待审核"),
+        waiting_figure(waiting, Kind.SURVEY_TO_FILL, "摸排待填报"),
+        Figure("导入待确认", imports, link("imports:start"), "warn"),
+        *figures,
+    ]
+    return panel
+
+
+def unit_figures(user) -> tuple[str, list[Figure]]:
+    from activities.models import OVERALL, ComplianceSummary
     from news.models import PageImport, PageImportStatus
     from people.models import PartyStatus, Person
 
@@ -132,26 +182,18 @@ def unit_panel(user, waiting) -> Panel:
     scope = scope_q(user, Role.UNIT_ADMIN) or Q()
     no_login = Person.objects.filter(scope, party_status__in=[PartyStatus.FORMAL, PartyStatus.PROBATIONARY],
                                      is_active=True, user__isnull=True)  # fmt: skip
-    imports = ImportJob.objects.filter(user=user, status=ImportStatus.READY).count()
     pages = PageImport.objects.filter(scope, status=PageImportStatus.PENDING)
-    panel = Panel("单位党办" if root is None else root.name)
-    panel.figures = [
-        waiting_figure(waiting, Kind.REVIEW_REQUESTED, "稿件待审核"),
-        waiting_figure(waiting, Kind.PAIRING_TO_CONFIRM, "共建关系待确认"),
-        waiting_figure(waiting, Kind.NOMINATION_TO_REVIEW, "推荐待审核"),
-        Figure("导入待确认", imports, link("imports:start"), "warn" if imports else ""),
+    figures = [
         Figure("网页导入待审核", bounded(pages), link("news:import"), "warn"),
-        Figure("党员未开通账号", bounded(no_login), link("people:list", status="members", account="none"), ""),
-        waiting_figure(waiting, Kind.SURVEY_TO_FILL, "摸排待填报"),
+        Figure("党员未开通账号", bounded(no_login), link("people:list", status="members", account="none")),
     ]
-    if root is not None:
-        summary = ComplianceSummary.objects.filter(org=root, check_code=OVERALL).first()
-        if summary is not None:
-            for label, count, state, tone in (("红", summary.red, "red", "red"), ("黄", summary.yellow, "yellow", "warn"),
-                                              ("绿", summary.green, "green", "ok")):  # fmt: skip
-                panel.figures.append(Figure(f"组织生活落实（{label}）", count,
-                                            link("activities:compliance-list", org=root.pk, state=state), tone))  # fmt: skip
-    return panel
+    summary = ComplianceSummary.objects.filter(org=root, check_code=OVERALL).first() if root else None
+    if summary is not None:
+        for label, count, state, tone in (("红", summary.red, "red", "red"), ("黄", summary.yellow, "yellow", "warn"),
+                                          ("绿", summary.green, "green", "ok")):  # fmt: skip
+            figures.append(Figure(f"组织生活落实（{label}）", count,
+                                  link("activities:compliance-list", org=root.pk, state=state), tone))  # fmt: skip
+    return ("单位党办" if root is None else root.name), figures
 
 
 def secretary_panel(user, waiting) -> Panel:
@@ -165,7 +207,12 @@ def secretary_panel(user, waiting) -> Panel:
                                        is_cancelled=False).select_related("kind").order_by("starts_at")[:5]  # fmt: skip
     panel = Panel("支部工作")
     panel.figures = [
-        Figure("本期三会一课待开展", bounded(undone(user)), link("activities:todo"), "warn"),
+        Figure(
+            "本期三会一课待开展",
+            cached(f"workbench:undone:{scope_key(user, Role.SECRETARY)}:{today}", lambda: bounded(undone(user))),
+            link("activities:todo"),
+            "warn",
+        ),
         waiting_figure(waiting, Kind.ARTICLE_RETURNED, "稿件被退回", "red"),
         waiting_figure(waiting, Kind.PROBATION_ENDING, "预备期将满或已满"),
         waiting_figure(waiting, Kind.TERM_ENDING, "任期届满提醒"),
@@ -189,15 +236,19 @@ def member_panel(user, waiting) -> Panel:
     mine = Attendance.objects.filter(person_id=person_id)
     upcoming = mine.filter(starts_at__gte=now - datetime.timedelta(hours=3), activity__is_cancelled=False)
     year_start = timezone.make_aware(datetime.datetime(timezone.localdate().year, 1, 1))
-    this_year = mine.filter(starts_at__gte=year_start, starts_at__lt=now, expected=True)
-    counts = dict(this_year.values("status").annotate(n=Count("id")).values_list("status", "n"))
+
+    def build():
+        this_year = mine.filter(starts_at__gte=year_start, starts_at__lt=now, expected=True)
+        counts = dict(this_year.values("status").annotate(n=Count("id")).values_list("status", "n"))
+        return [
+            Figure("今年应参加", sum(counts.values()), link("activities:mine")),
+            Figure("已出席", counts.get(AttendanceStatus.PRESENT, 0), link("activities:mine"), "ok"),
+            Figure("请假", counts.get(AttendanceStatus.LEAVE, 0), link("activities:mine")),
+            Figure("我的荣誉", Honour.objects.filter(person_id=person_id).count(), link("honours:list", mine=1)),
+        ]
+
     panel = Panel("我的组织生活")
-    panel.figures = [
-        Figure("今年应参加", sum(counts.values()), link("activities:mine")),
-        Figure("已出席", counts.get(AttendanceStatus.PRESENT, 0), link("activities:mine"), "ok"),
-        Figure("请假", counts.get(AttendanceStatus.LEAVE, 0), link("activities:mine")),
-        Figure("我的荣誉", Honour.objects.filter(person_id=person_id).count(), link("honours:list", mine=1)),
-    ]
+    panel.figures = cached(f"workbench:member:{person_id}", build)
     for row in upcoming.select_related("activity", "activity__kind").order_by("starts_at")[:3]:
         when = timezone.localtime(row.starts_at)
         note = "已签到" if row.checked_in_at else "到会后扫会场二维码签到"

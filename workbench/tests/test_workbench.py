@@ -57,7 +57,7 @@ class WorkbenchTest(ActivityTestCase):
         self.login("sector_admin")
         shown = figures(self.client.get(reverse("core:home")))
         self.assertEqual(shown["应建未建单位"][0], "1")
-        self.assertEqual(shown["任期届满或将满"][0], "1")
+        self.assertEqual(shown["任期届满未换届"][0], "1")
         self.assertGreaterEqual(int(shown["规则提示"][0]), 2)
         listed = self.client.get(shown["应建未建单位"][1])
         self.assertContains(listed, "应建未建")
