@@ -31,7 +31,7 @@ def test_secretary_records_a_meeting_and_a_member_checks_in_on_a_phone(page_as, 
     expect(page.locator("h1")).to_contain_text("主题党日：重温入党誓词")
     expect(page.locator("main")).to_contain_text("博爱医院第一党支部书记")  # the host's post on the day
     expect(page.locator("main")).to_contain_text("<script>alert('x')</script>学习了支部工作条例")
-    page.click("text=签到二维码")
+    page.click("text=签到二维码 >> visible=true")
     expect(page.locator("#qr svg")).to_be_visible()
     expect(page.locator("#qr")).to_contain_text("已签到 0 / 应到 2")
     checkin_url = page.locator("#qr a").get_attribute("href")
@@ -44,7 +44,7 @@ def test_secretary_records_a_meeting_and_a_member_checks_in_on_a_phone(page_as, 
     member.fill("#id_password", PASSWORD)
     member.click("button[type=submit]")
     expect(member.locator("main")).to_contain_text("主题党日：重温入党誓词")
-    member.click("text=确认签到")
+    member.click("text=确认签到 >> visible=true")
     expect(member.locator("main")).to_contain_text("签到成功")
     width = member.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"check-in page scrolls sideways on a phone ({width}px)"
@@ -58,7 +58,7 @@ def test_secretary_records_a_meeting_and_a_member_checks_in_on_a_phone(page_as, 
     page.goto(live_server.url + f"/activities/org/{cast.branch_a1.pk}/ledger/{year}/")
     expect(page.locator("main")).to_contain_text("主题党日：重温入党誓词")
     with page.expect_download() as download:
-        page.click("text=下载 Word")
+        page.click("text=下载 Word >> visible=true")
     assert download.value.suggested_filename.endswith(".docx")
 
 
@@ -74,10 +74,10 @@ def test_all_present_then_the_exceptions_in_one_save(page_as, live_server, cast)
     services.sync_roll(meeting)
     page = page_as("secretary", phone=True)
     page.goto(f"{live_server.url}/activities/{meeting.pk}/attendance/")
-    page.click("text=未签到的全部设为出席")
+    page.click("text=未签到的全部设为出席 >> visible=true")
     page.select_option("select[aria-label='李永川的出勤']", "leave")
     page.fill(f"input[name='reason-{Attendance.objects.get(activity=meeting, person=cast.member_person).pk}']", "出差")
-    page.click("text=保存出勤")
+    page.click("text=保存出勤 >> visible=true")
     expect(page.locator("main")).to_contain_text("实到 1 人，请假 1 人，缺席 0 人，未签到 0 人")
     marks = dict(Attendance.objects.filter(activity=meeting).values_list("person__name", "status"))
     assert marks == {"雷继敏": "present", "李永川": "leave"}, marks

@@ -67,7 +67,7 @@ def test_dongguan_public_and_private_hospital_record_a_joint_party_day(sign_in, 
     pairing = Pairing.objects.get(title__contains="东莞七院—虎门南栅医院")
     admin = sign_in("dg7_admin")
     admin.goto(f"{live_server.url}/pairings/{pairing.pk}/")
-    admin.click("text=登记联合活动")
+    admin.click("text=登记联合活动 >> visible=true")
     admin.select_option("#id_kind", label="主题党日")
     admin.fill("#id_title", "庆祝建党103周年主题党日（七院文创园）")
     expect(admin.locator("#id_lead_org")).not_to_have_value("")  # the admin's own committee comes chosen
@@ -83,7 +83,7 @@ def test_dongguan_public_and_private_hospital_record_a_joint_party_day(sign_in, 
     partner = sign_in("nanzha", phone=True)
     partner.goto(f"{live_server.url}/pairings/{pairing.pk}/")
     expect(partner.locator("main")).to_contain_text("庆祝建党103周年主题党日")
-    partner.click("text=庆祝建党103周年主题党日（七院文创园）")
+    partner.click("text=庆祝建党103周年主题党日（七院文创园） >> visible=true")
     expect(partner.locator("h1")).to_contain_text("庆祝建党103周年主题党日")
     fits_phone(partner)
 
@@ -92,7 +92,7 @@ def test_baiyun_one_plus_n_partners_and_the_sector_network(sign_in, live_server)
     """白云: a health centre on the 1+N pairing finds it on a phone; the sector committee sees the network."""
     taihe = sign_in("taihe", phone=True)
     taihe.goto(live_server.url + "/pairings/")
-    taihe.click("text=精康龙归院区“1+N”红联共建")
+    taihe.click("text=精康龙归院区“1+N”红联共建 >> visible=true")
     expect(taihe.locator("main")).to_contain_text("太和镇卫生院党支部")
     fits_phone(taihe)
 
@@ -117,12 +117,12 @@ def test_zhongshan_secretary_meeting_member_checks_in_and_unit_publishes(sign_in
     secretary = sign_in("secretary")
     meeting = Activity.objects.get(title__contains="可扫码签到")
     secretary.goto(f"{live_server.url}/activities/{meeting.pk}/")
-    secretary.click("text=签到二维码")
+    secretary.click("text=签到二维码 >> visible=true")
     checkin_url = secretary.locator("#qr a").get_attribute("href")
 
     member = sign_in("member", phone=True)
     member.goto(checkin_url)
-    member.click("text=确认签到")
+    member.click("text=确认签到 >> visible=true")
     expect(member.locator("main")).to_contain_text("签到成功")
     fits_phone(member)
     person = get_user_model().objects.get(username="member").person
@@ -146,7 +146,7 @@ def test_zhongshan_secretary_meeting_member_checks_in_and_unit_publishes(sign_in
     column = Column.objects.get(pk=Article.objects.get(pk=article.pk).column_id)
     reader = sign_in("veteran", phone=True)  # any reader: the site needs no login
     reader.goto(f"{live_server.url}/news/site/{boai.pk}/c/{column.pk}/")
-    reader.click("text=第十党支部开展主题党日活动")
+    reader.click("text=第十党支部开展主题党日活动 >> visible=true")
     expect(reader.locator(".article-body")).to_contain_text("重温入党誓词")
     fits_phone(reader)
 
@@ -180,14 +180,14 @@ def test_mengyin_and_the_sector_see_their_records(sign_in, live_server):
     mengyin = sign_in("mengyin", phone=True)
     mengyin.goto(live_server.url + "/honours/")
     mengyin.select_option("select[name=kind]", label="党建工作示范点")
-    mengyin.click("text=查询")
+    mengyin.click("text=查询 >> visible=true")
     expect(mengyin.locator("main tbody")).to_contain_text("中共临沂市委组织部")
     fits_phone(mengyin)
 
     sector = sign_in("zs_sector")
     sector.goto(live_server.url + "/activities/compliance/")
     expect(sector.locator("h1")).to_contain_text("组织生活开展情况")
-    sector.click("text=中共中山市博爱医院委员会")
+    sector.click("text=中共中山市博爱医院委员会 >> visible=true")
     rows = sector.locator("main tbody tr td:first-child").all_inner_texts()
     branches = [r for r in rows if r.startswith("中山市博爱医院第")]
     assert branches[:3] == ["中山市博爱医院第一党支部", "中山市博爱医院第二党支部", "中山市博爱医院第三党支部"], rows
@@ -199,7 +199,7 @@ def test_partner_contact_sees_only_the_pairing_it_takes_part_in(sign_in, live_se
     partner.goto(live_server.url + "/pairings/")
     expect(partner.locator("main")).to_contain_text("博爱医院—港口镇党委党建共建")
     expect(partner.locator("main")).not_to_contain_text("精康龙归院区")
-    partner.click("text=博爱医院—港口镇党委党建共建")
+    partner.click("text=博爱医院—港口镇党委党建共建 >> visible=true")
     expect(partner.locator("main")).to_contain_text("中共中山市港口镇委员会")
     fits_phone(partner)
     partner.goto(live_server.url + "/people/?q=李永川")

@@ -33,7 +33,7 @@ def test_unit_admin_imports_people_after_fixing_errors(page_as, live_server, cas
     page.click("main button[type=submit]")
     expect(page.locator("main")).to_contain_text("有错误，未导入")
     expect(page.locator("table")).to_contain_text("正式党员必须填写转正日期")
-    page.click("text=返回导入")
+    page.click("text=返回导入 >> visible=true")
     page.select_option("#kind", "people")
     good = workbook(
         tmp_path / "good.xlsx",
@@ -42,7 +42,7 @@ def test_unit_admin_imports_people_after_fixing_errors(page_as, live_server, cas
     page.set_input_files("#file", good)
     page.click("main button[type=submit]")
     expect(page.locator("main")).to_contain_text("校验通过，待确认")
-    page.click("text=确认导入")
+    page.click("text=确认导入 >> visible=true")
     expect(page.locator("main")).to_contain_text("已导入")
     page.goto(live_server.url + "/people/?q=wxm")
     expect(page.locator("table")).to_contain_text("王小明")

@@ -20,7 +20,7 @@ def test_the_menu_on_a_laptop_and_on_a_phone(page_as, live_server, cast):
 
     phone = page_as("secretary", phone=True)
     expect(phone.locator("#main-nav")).to_be_hidden()
-    phone.click("text=菜单")
+    phone.click("text=菜单 >> visible=true")
     expect(phone.locator("#main-nav")).to_be_visible()
     phone.click("summary:has-text('组织生活')")
     phone.screenshot(path="/tmp/nav-phone.png")

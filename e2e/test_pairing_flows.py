@@ -25,7 +25,7 @@ def test_a_pairing_is_proposed_accepted_and_drawn(page_as, live_server, cast):
 
     other = page_as("outsider", phone=True)
     other.goto(page.url)
-    other.click("text=确认共建")
+    other.click("text=确认共建 >> visible=true")
     expect(other.locator("main")).to_contain_text("已确认共建")
     expect(other.locator("h1")).not_to_contain_text("待对方确认")  # active (and flagged dormant: started long ago)
 

@@ -43,5 +43,5 @@ def test_an_up_referral_through_a_trusteeship(page_as, live_server, cast):
     receiver.click("button[value=accepted]")
     expect(receiver.locator("main")).to_contain_text("已更新转诊状态")
     expect(receiver.locator("table")).to_contain_text("接收")
-    receiver.click("text=查看完整身份证号")
+    receiver.click("text=查看完整身份证号 >> visible=true")
     expect(receiver.locator("#pii")).to_contain_text("442000198001010017")

@@ -14,7 +14,7 @@ def test_unit_admin_browses_the_tree_searches_and_reveals_personal_data(page_as,
     page.click(".nav-group[open] >> text=组织树")
     page.click("button.toggle")  # expand the hospital committee
     expect(page.locator(".tree")).to_contain_text("博爱医院第一党支部")
-    page.click("text=博爱医院第一党支部")
+    page.click("text=博爱医院第一党支部 >> visible=true")
     expect(page.locator("h1")).to_contain_text("博爱医院第一党支部")
     page.click("summary:has-text('党员')")
     page.click(".nav-group[open] >> text=人员")
@@ -22,7 +22,7 @@ def test_unit_admin_browses_the_tree_searches_and_reveals_personal_data(page_as,
     page.click("main form.filters button[type=submit]")
     page.click("table >> text=雷继敏")
     expect(page.locator("#pii")).to_contain_text("4420**********0017")
-    page.click("text=查看完整信息")
+    page.click("text=查看完整信息 >> visible=true")
     expect(page.locator("#pii")).to_contain_text("442000198001010017")
 
 

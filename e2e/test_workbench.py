@@ -61,8 +61,8 @@ def test_the_unread_count_goes_down_when_the_cause_is_dealt_with(sign_in, live_s
     page = sign_in("dayong", phone=True)
     before = unread(page)
     assert before >= 1
-    page.click("text=共建关系待确认")  # the figure leads to the messages of that kind
-    page.click("text=待中山市大涌医院党支部确认")  # the message leads to the pairing
+    page.click("text=共建关系待确认 >> visible=true")  # the figure leads to the messages of that kind
+    page.click("text=待中山市大涌医院党支部确认 >> visible=true")  # the message leads to the pairing
     expect(page.locator("h1")).to_contain_text("博爱医院—大涌医院党支部党建联学共建")
     page.click("button:has-text('确认共建')")
     expect(page.locator(".msg-success")).to_be_visible()
@@ -78,7 +78,7 @@ def test_the_unread_count_goes_down_when_the_cause_is_dealt_with(sign_in, live_s
     admin = sign_in("boai_admin")
     before = unread(admin)
     admin.click("a.stat:has-text('稿件待审核')")
-    admin.click("text=学条例、守规矩")
+    admin.click("text=学条例、守规矩 >> visible=true")
     admin.click("form:has(input[value=published]) button")
     expect(admin.locator(".msg-success")).to_be_visible()
     assert unread(admin) == before - 1
