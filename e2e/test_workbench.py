@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 EXPECTED = {
     "dg_sector": (["行业党委"], []),
     "boai_admin": (["中共中山市博爱医院委员会", "支部工作"], ["稿件待审核", "党员未开通账号"]),
-    "dayong": (["中山市大涌医院党支部"], ["共建关系待确认"]),
+    "dayong": (["中山市大涌医院党支部"], ["共建关系待确认", "组织关系待接收"]),
     "secretary": (["支部工作", "我的组织生活"], ["本期三会一课待开展"]),
     "member": (["我的组织生活"], ["今年应参加"]),
     "partner": (["联学共建"], ["参与的共建关系"]),

@@ -3,6 +3,7 @@ from rest_framework.routers import SimpleRouter
 from activities.api import ActivityViewSet, AttendanceViewSet
 from orgs.api import InstitutionViewSet, PartyOrgViewSet
 from people.api import MembershipViewSet, PersonViewSet, PositionViewSet
+from transfers.api import TransferViewSet
 
 router = SimpleRouter()
 router.register("institutions", InstitutionViewSet, basename="institution")
@@ -12,4 +13,5 @@ router.register("memberships", MembershipViewSet, basename="membership")
 router.register("positions", PositionViewSet, basename="position")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("attendance", AttendanceViewSet, basename="attendance")
+router.register("transfers", TransferViewSet, basename="transfer")
 urlpatterns = router.urls

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "coverage",
     "dashboards",
     "workbench",
+    "transfers",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("coverage/", include("coverage.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("workbench/", include("workbench.urls")),
+    path("transfers/", include("transfers.urls")),
     path("api/v1/", include("gongjian.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

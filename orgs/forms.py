@@ -9,6 +9,18 @@ from .models import Institution, OrgKind, PartyOrg
 from .rules import DEFAULTS, LABELS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A month typed or picked as 2026-11 (also 2026年11月), stored as its first day."""
+
+    widget = MONTH
+    input_formats = ["%Y-%m", "%Y年%m月", "%Y/%m", "%Y-%m-%d"]
+
+    def to_python(self, value):
+        day = super().to_python(value.strip() if isinstance(value, str) else value)
+        return day.replace(day=1) if day else day
 
 
 class OrgChoiceField(forms.ModelChoiceField):

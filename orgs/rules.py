@@ -23,6 +23,8 @@ DEFAULTS: dict[str, object] = {
     "import_upload_hours": 24,
     "activation_days": 14,
     "probation_reminder_days": 30,
+    "transfer_letter_days": 30,
+    "transfer_open_days": 90,
 }
 
 LABELS = {
@@ -43,6 +45,8 @@ LABELS = {
     "import_upload_hours": "上传待确认的导入文件保留多少小时（过期自动删除）",
     "activation_days": "批量开通账号的开通码有效天数",
     "probation_reminder_days": "预备期届满前多少天提醒支部书记",
+    "transfer_letter_days": "组织关系介绍信有效期（天，印在介绍信上）",
+    "transfer_open_days": "组织关系转接超过多少天未办结（未接收或未收回执）即提示",
 }
 
 

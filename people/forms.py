@@ -130,35 +130,11 @@ class PersonForm(forms.ModelForm):
         return Membership(person=person, org=person.home_org, start_on=start, reason="登记")
 
 
-class TransferForm(forms.Form):
-    """组织关系转接: closes the current relationship and opens one at the new organisation on the same day."""
-
-    org = OrgChoiceField(queryset=None, label="转入党组织")
-    date = forms.DateField(label="转接日期", widget=DATE)
-    reason = forms.CharField(label="原因", max_length=60, initial="组织关系转接")
-
-    def __init__(self, *args, user, person, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.person = person
-        self.fields["org"].queryset = scoped_orgs(user, Role.SECRETARY)
-        org_lookup(self.fields["org"], Role.SECRETARY)
-
-    def clean(self):
-        data = super().clean()
-        current = self.person.memberships.filter(end_on__isnull=True).first()
-        date, org = data.get("date"), data.get("org")
-        if current and date and date < current.start_on:
-            self.add_error("date", f"转接日期不能早于现组织关系开始日期 {current.start_on:%Y-%m-%d}")
-        if current and org and org.pk == current.org_id:
-            self.add_error("org", "转入党组织与现所在党组织相同")
-        if date and date > datetime.date.today():
-            self.add_error("date", "转接日期不能晚于今天")
-        return data
-
-
 class EndMembershipForm(forms.Form):
     date = forms.DateField(label="转出日期", widget=DATE)
-    reason = forms.CharField(label="去向/原因", max_length=60, help_text="如 转出至××市××党支部、去世、出党")
+    reason = forms.CharField(
+        label="原因", max_length=60, help_text="如 去世、出党、停止党籍；转往其他党组织请用“组织关系转接”"
+    )
 
 
 class PositionForm(forms.ModelForm):

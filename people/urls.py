@@ -11,7 +11,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("<int:pk>/deactivate/", views.person_deactivate, name="deactivate"),
     path("<int:pk>/reveal/", views.person_reveal, name="reveal"),
-    path("<int:pk>/transfer/", views.membership_transfer, name="transfer"),
     path("<int:pk>/end-membership/", views.membership_end, name="end-membership"),
     path("<int:pk>/positions/new/", views.position_form, name="position-create"),
     path("<int:pk>/positions/<int:position_pk>/edit/", views.position_form, name="position-edit"),

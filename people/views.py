@@ -17,9 +17,11 @@ from honours.services import golden_year
 from orgs import services
 from orgs.forms import OrgFilterForm
 from orgs.models import PartyOrg
+from transfers.models import Transfer
+from transfers.services import may_start_transfer
 
-from .forms import EndMembershipForm, PersonForm, PositionForm, TransferForm, person_choices
-from .models import Education, Membership, PartyStatus, Person, Position, party_age, search_kind
+from .forms import EndMembershipForm, PersonForm, PositionForm, person_choices
+from .models import Education, PartyStatus, Person, Position, party_age, search_kind
 
 SORTS = {"org": ("org_path", "id"), "name": ("name_pinyin", "id"), "recent": ("-id",)}
 
@@ -146,6 +148,8 @@ def person_detail(request, pk):
         "ATTENDANCE": dict(AttendanceStatus.choices),
         "honours": person.honours.select_related("kind").order_by("-year", "-id")[:50],
         "golden_year": golden_year(person.confirmed_on) if person.party_status == PartyStatus.FORMAL else None,
+        "transfers": Transfer.objects.filter(person=person).select_related("from_org", "to_org").order_by("-id")[:20],
+        "may_transfer": may_start_transfer(request.user, person),
     }
     return render(request, "people/person_detail.html", context)
 
@@ -209,38 +213,6 @@ def person_deactivate(request, pk):
         services.refresh_institutions([person.institution_id])
     messages.success(request, f"已停用：{person.name}（记录保留，可在列表勾选“含停用”查看）")
     return redirect("people:detail", person.pk)
-
-
-@login_required
-def membership_transfer(request, pk):
-    person = get_changeable_or_404(request.user, Person.objects, pk=pk)
-    form = TransferForm(request.POST or None, user=request.user, person=person)
-    if request.method == "POST" and form.is_valid():
-        org, date, reason = form.cleaned_data["org"], form.cleaned_data["date"], form.cleaned_data["reason"]
-        with transaction.atomic():
-            touched = transfer(person, org, date, reason)
-            recheck_in_scope(request.user, person)
-            services.refresh_orgs(touched)
-        messages.success(request, f"已将组织关系转入：{org.name}")
-        return redirect("people:detail", person.pk)
-    return render(
-        request, "people/simple_form.html", {"form": form, "title": f"组织关系转接：{person.name}", "person": person}
-    )
-
-
-def transfer(person: Person, org: PartyOrg, date, reason: str) -> list[int]:
-    """Close the open relationship on `date` and open one at `org`; returns the organisations touched."""
-    touched = [org.id]
-    current = person.memberships.select_for_update().filter(end_on__isnull=True).first()
-    if current:
-        current.end_on = date
-        current.reason = (current.reason + "；" if current.reason else "") + f"转出：{reason}"
-        current.save()
-        touched.append(current.org_id)
-    Membership(person=person, org=org, start_on=date, reason=reason).save()
-    person.home_org = org
-    person.save()
-    return touched
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Demo records that wait for someone, so that each demo login's 工作台 has something to do: a branch's article
-submitted for review, and a pairing proposed to a hospital that has not yet confirmed it."""
+submitted for review, a pairing proposed to a hospital that has not yet confirmed it, and a member of that branch
+whose 组织关系 is on its way to 大涌医院党支部."""
 
 import datetime
 
@@ -18,7 +19,7 @@ PAIRING_TITLE = "博爱医院—大涌医院党支部党建联学共建"
 
 def load_demo_waiting() -> int:
     users = {u.username: u for u in get_user_model().objects.filter(username__in=["secretary", "boai_admin"])}
-    written = 0
+    written = load_demo_transfer(users.get("secretary"))
     branch = PartyOrg.objects.filter(name="中山市博爱医院第十党支部").first()
     column = Column.objects.filter(org__name="中共中山市博爱医院委员会").order_by("id").first()
     if branch and column and "secretary" in users and not Article.objects.filter(title=ARTICLE_TITLE).exists():
@@ -50,3 +51,28 @@ def load_demo_waiting() -> int:
         pairing_services.propose(users["boai_admin"], pairing, [partner])  # waits for 大涌's admin to confirm
         written += 1
     return written
+
+
+def load_demo_transfer(secretary) -> int:
+    """A member of the secretary's branch moving to 大涌医院党支部 for work, waiting for 大涌's admin to accept."""
+    from people.models import PartyStatus, Person
+    from transfers import services as transfer_services
+    from transfers.models import Reason, Transfer
+
+    branch = PartyOrg.objects.filter(name="中山市博爱医院第十党支部").first()
+    target = PartyOrg.objects.filter(name="中山市大涌医院党支部").first()
+    if not (secretary and branch and target) or Transfer.objects.filter(to_org=target).exists():
+        return 0
+    member = (
+        Person.objects.filter(memberships__org=branch, memberships__end_on__isnull=True, party_status=PartyStatus.FORMAL,
+                              user__isnull=True, positions__isnull=True)  # fmt: skip
+        .order_by("id")
+        .first()
+    )
+    if member is None:
+        return 0
+    transfer_services.start(
+        secretary, member, kind="internal", to_org=target, reason=Reason.JOB, transfer_on=timezone.localdate(),
+        note="调往大涌医院工作", dues_paid_until=timezone.localdate().replace(day=1),
+    )  # fmt: skip
+    return 1

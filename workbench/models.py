@@ -17,6 +17,9 @@ class Kind(models.TextChoices):
     MEETING_REMINDER = "meeting_reminder", "会议提醒"
     TERM_ENDING = "term_ending", "任期届满提醒"
     PROBATION_ENDING = "probation_ending", "预备期届满提醒"
+    TRANSFER_TO_ACCEPT = "transfer_to_accept", "组织关系待接收"
+    TRANSFER_RETURNED = "transfer_returned", "组织关系转接被退回"
+    TRANSFER_RECEIPT = "transfer_receipt", "介绍信回执待登记"
 
 
 class Notice(models.Model):

@@ -109,6 +109,7 @@ def sector_panel(user, waiting) -> Panel:
         Figure("30天无活动的党支部", counts["idle"], link("activities:compliance-list", check="idle", state="red", **org),
                "red"),
         Figure("逾期转诊", counts["overdue_referrals"], link("alliances:referrals", overdue=1), "red"),
+        Figure("组织关系转接超期未办结", counts["overdue_transfers"], link("transfers:list", overdue=1), "red"),
         Figure("进行中的两个覆盖摸排", counts["open_surveys"], link("coverage:list")),
     ]  # fmt: skip
     return panel
@@ -133,9 +134,18 @@ def oversight_counts(user) -> dict[str, int]:
             "idle": idle_branches(scope),
             "overdue_referrals": overdue_referrals(user, timers()),
             "open_surveys": SurveyRound.objects.filter(scope, status=RoundStatus.OPEN).count(),
+            "overdue_transfers": overdue_transfers(scope),
         }
 
     return cached(f"workbench:oversight:{scope_key(user, Role.SECTOR_ADMIN)}", build)
+
+
+def overdue_transfers(scope) -> int:
+    """Open transfers started in scope longer ago than the CONFIG days (the partial transfer_open_since index)."""
+    from transfers.models import Transfer
+    from transfers.services import overdue_q, settings
+
+    return bounded(Transfer.objects.filter(scope, overdue_q(settings()["open_days"], timezone.localdate())))
 
 
 def idle_branches(scope) -> int:
@@ -167,6 +177,7 @@ def unit_panel(user, waiting) -> Panel:
         waiting_figure(waiting, Kind.PAIRING_TO_CONFIRM, "共建关系待确认"),
         waiting_figure(waiting, Kind.NOMINATION_TO_REVIEW, "推荐待审核"),
         waiting_figure(waiting, Kind.SURVEY_TO_FILL, "摸排待填报"),
+        waiting_figure(waiting, Kind.TRANSFER_TO_ACCEPT, "组织关系待接收"),
         Figure("导入待确认", imports, link("imports:start"), "warn"),
         *figures,
     ]
@@ -218,6 +229,8 @@ def secretary_panel(user, waiting) -> Panel:
         waiting_figure(waiting, Kind.TERM_ENDING, "任期届满提醒"),
         waiting_figure(waiting, Kind.REFERRAL_TO_RECEIVE, "转诊待接收"),
         waiting_figure(waiting, Kind.REFERRAL_FOLLOW_UP, "下转患者待随访"),
+        waiting_figure(waiting, Kind.TRANSFER_RETURNED, "组织关系转接被退回", "red"),
+        waiting_figure(waiting, Kind.TRANSFER_RECEIPT, "介绍信回执待登记"),
     ]
     for activity in meetings:
         when = timezone.localtime(activity.starts_at)

@@ -49,6 +49,7 @@ def connect() -> None:
     from news.models import Article
     from pairings.models import PairingMember
     from people.models import Person
+    from transfers.models import Transfer
 
     for model, rule in (
         (Article, waiting.article),
@@ -56,6 +57,7 @@ def connect() -> None:
         (Nomination, waiting.nomination),
         (Referral, waiting.referral),
         (Person, waiting.person),
+        (Transfer, waiting.transfer),
     ):
         receiver = _resync(rule)
         RECEIVERS.append(receiver)  # signals hold receivers weakly

@@ -63,6 +63,26 @@ def referral(obj) -> dict:
     return {}
 
 
+def transfer(obj) -> dict:
+    """Inside the platform the receiving unit's admin answers; a returned one goes back to whoever sent it; a letter
+    outside waits for its 回执 at the sending branch."""
+    from transfers.models import Status
+
+    url = reverse("transfers:detail", args=[obj.pk])
+    if obj.status == Status.SENT:
+        users = notices.nearest_holders(obj.to_path, Role.UNIT_ADMIN)
+        title = f"{obj.person.name}的组织关系由{obj.from_name}转来，待{obj.to_org.name}接收"
+        return {(u, Kind.TRANSFER_TO_ACCEPT): (title, url) for u in users}
+    if obj.status == Status.RETURNED and obj.created_by_id:
+        title = f"{obj.person.name}的组织关系转接被{obj.to_name}退回：{obj.answer}"
+        return {(obj.created_by_id, Kind.TRANSFER_RETURNED): (title, url)}
+    if obj.status == Status.IN_TRANSIT:
+        users = notices.nearest_holders(obj.org_path, Role.SECRETARY)
+        title = f"{obj.person.name}的介绍信（{obj.letter_number}）转往{obj.outside_org}，回执待登记"
+        return {(u, Kind.TRANSFER_RECEIPT): (title, url) for u in users}
+    return {}
+
+
 def person(obj) -> dict:
     """A 预备党员 whose 预备期 ends within the reminder window (or has ended): their branch's secretary acts."""
     from people.models import PartyStatus
@@ -122,6 +142,8 @@ def sources():
     from honours.models import Nomination, NominationStatus
     from news.models import Article, Status
     from pairings.models import PairingMember
+    from transfers.models import Status as TransferStatus
+    from transfers.models import Transfer
 
     return [
         (Article, article, Q(status__in=[Status.REVIEW, Status.RETURNED])),
@@ -130,6 +152,7 @@ def sources():
         (Referral, referral, Q(status=ReferralStatus.APPLIED) | Q(direction="down", followed_up_at__isnull=True,
                                                                   status__in=["arrived", "completed"])),
         (SurveyRound, survey_round, Q(status=RoundStatus.OPEN)),
+        (Transfer, transfer, Q(status__in=[TransferStatus.SENT, TransferStatus.RETURNED, TransferStatus.IN_TRANSIT])),
     ]  # fmt: skip
 
 

@@ -213,11 +213,11 @@ class AttendanceSheetTest(ActivityTestCase):
         self.assertEqual(self.client.get(reverse("activities:person", args=[self.member_person.pk])).status_code, 404)
 
     def test_the_roll_follows_memberships_on_the_date(self):
-        from people.views import transfer
+        from transfers.services import move_membership
 
         activity = self.record(self.branch_a1, when=self.at_past())
         self.assertEqual(activity.attendance.filter(expected=True).count(), 2)
-        transfer(self.member_person, self.branch_a2, activity.date, "调动")  # left on the day: still due that day
+        move_membership(self.member_person, self.branch_a2, activity.date, "调动")  # left on the day: still due that day
         later = self.record(self.branch_a1, title="后来的会")
         self.assertFalse(later.attendance.filter(person=self.member_person).exists())
 

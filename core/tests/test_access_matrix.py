@@ -45,7 +45,7 @@ class AccessMatrixTest(CastTestCase):
             ("get", reverse("orgs:institution-edit", args=[self.hospital_a.pk]), org_a.path, S, U),
             ("get", reverse("people:detail", args=[person.pk]), a1.path, S, S),
             ("get", reverse("people:edit", args=[person.pk]), a1.path, S, S),
-            ("get", reverse("people:transfer", args=[person.pk]), a1.path, S, S),
+            ("get", reverse("transfers:create") + f"?person={person.pk}", a1.path, S, S),
             ("get", reverse("people:end-membership", args=[person.pk]), a1.path, S, S),
             ("get", reverse("people:position-create", args=[person.pk]), a1.path, S, S),
             ("get", reverse("people:position-edit", args=[person.pk, position.pk]), a1.path, S, S),

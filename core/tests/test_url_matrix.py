@@ -35,6 +35,8 @@ from news.models import Article, ArticlePhoto, Column, PageImport, SiteProfile
 from orgs.models import Institution
 from pairings.models import Commitment, Need, Pairing, PairingCategory, Project, Resource
 from people.models import Position
+from transfers import services as transfer_services
+from transfers.models import Transfer
 from workbench.models import Kind, Notice
 
 ROLES = ["anon", "member", "partner", "secretary", "unit_admin", "outsider", "sector_admin", "root"]
@@ -148,6 +150,14 @@ def build_world(cast) -> SimpleNamespace:
     w.site = SiteProfile(org=cast.org_a, site_name="甲市博爱医院党建网")
     w.site.banner.save("banner.jpg", jpeg(), save=False)
     w.site.save()
+    secretary.post(reverse("transfers:create") + f"?person={cast.person_a1.pk}", {
+        "kind": "internal", "to_org": cast.org_b.pk, "reason": "job", "transfer_on": timezone.localdate().isoformat(),
+    })  # fmt: skip
+    w.transfer = Transfer.objects.get(person=cast.person_a1)
+    w.letter = transfer_services.start(
+        cast.users["secretary"], cast.member_person, kind="outgoing", outside_org="中共乙市某医院党支部", reason="job",
+        transfer_on=timezone.localdate(),
+    )  # fmt: skip
     w.notice = Notice.objects.create(user=cast.users["unit_admin"], kind=Kind.REVIEW_REQUESTED, title="矩阵消息",
                                      url=reverse("news:list"), target_type="news.article", target_id=w.article.pk)  # fmt: skip
     return w
@@ -170,7 +180,7 @@ class Case:
 
     def url(self, name, cast, world) -> str:
         args = self.args(cast, world) if callable(self.args) else self.args
-        return reverse(name, args=args) + self.query.format(a1=cast.branch_a1.pk)
+        return reverse(name, args=args) + self.query.format(a1=cast.branch_a1.pk, person=cast.person_a1.pk)
 
 
 class World:
@@ -313,8 +323,22 @@ def cases() -> dict[str, Case]:
         "people:edit": Case(args=person, expect=scoped("a1", S)),
         "people:deactivate": Case(method="post", args=person, expect=scoped("a1", S)),
         "people:reveal": Case(method="post", args=person, expect=scoped("a1", S, U)),
-        "people:transfer": Case(args=person, expect=scoped("a1", S)),
         "people:end-membership": Case(args=person, expect=scoped("a1", S)),
+        # 组织关系转接: both sides see a transfer; the receiving side (outsider, hospital B) answers it
+        "transfers:list": Case(expect=by_role(S)),
+        "transfers:create": Case(query="?person={person}", expect=scoped("a1", S)),
+        "transfers:incoming": Case(expect=by_role(S)),
+        "transfers:org-lookup": Case(query="?q=医院", expect=by_role(S)),
+        "transfers:detail": Case(args=lambda c, w: [w.transfer.pk], expect=scoped("a1", S, outsider=OK)),
+        "transfers:accept": Case(method="post", args=lambda c, w: [w.transfer.pk], expect=scoped("a1", S, outsider=OK),
+                                 data={"moved_on": timezone.localdate().isoformat()}),
+        "transfers:return": Case(method="post", args=lambda c, w: [w.transfer.pk], expect=scoped("a1", S, outsider=OK),
+                                 data={"answer": "材料不全"}),
+        "transfers:cancel": Case(method="post", args=lambda c, w: [w.transfer.pk], expect=scoped("a1", S, outsider=OK),
+                                 data={"answer": "填错了"}),
+        "transfers:receipt": Case(method="post", args=lambda c, w: [w.letter.pk], expect=scoped("a1", S),
+                                  data={"receipt_on": timezone.localdate().isoformat()}),
+        "transfers:letter": Case(args=lambda c, w: [w.letter.pk], expect=scoped("a1", S)),
         "people:position-create": Case(args=person, expect=scoped("a1", S)),
         "people:position-edit": Case(args=lambda c, w: [c.person_a1.pk, w.position.pk], expect=scoped("a1", S)),
         # imports
@@ -491,6 +515,8 @@ def cases() -> dict[str, Case]:
         "activity-detail": Case(args=act, expect={**api("a1"), "member": OK}),  # on the roll
         "attendance-list": Case(expect=signed_in()),
         "attendance-detail": Case(args=lambda c, w: [w.activity.attendance.first().pk], expect=api("a1")),
+        "transfer-list": Case(expect=signed_in()),
+        "transfer-detail": Case(args=lambda c, w: [w.transfer.pk], expect={**api("a1"), "outsider": OK}),
         "api-schema": Case(expect={**signed_in(), "anon": LOGIN}),
     }
 

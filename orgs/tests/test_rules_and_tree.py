@@ -262,8 +262,8 @@ class OrgPageFreshnessTest(CastTestCase):
         self.assertContains(self.client.get(url), "新来的")
         person = Person.objects.get(name="新来的")
         self.client.post(
-            reverse("people:transfer", args=[person.pk]),
-            {"org": self.branch_a2.pk, "date": "2024-01-15", "reason": "调整"},
+            reverse("transfers:create") + f"?person={person.pk}",
+            {"kind": "internal", "to_org": self.branch_a2.pk, "transfer_on": "2024-01-15", "reason": "org"},
         )
         self.assertNotContains(self.client.get(url), "新来的")
         self.client.post(

@@ -151,10 +151,10 @@ class MembershipAndPostsTest(CastTestCase):
     def test_a_transfer_closes_one_membership_and_opens_another(self):
         self.login("unit_admin")
         response = self.client.post(
-            reverse("people:transfer", args=[self.person_a1.pk]),
-            {"org": self.branch_a2.pk, "date": "2024-01-15", "reason": "科室调整"},
+            reverse("transfers:create") + f"?person={self.person_a1.pk}",
+            {"kind": "internal", "to_org": self.branch_a2.pk, "transfer_on": "2024-01-15", "reason": "org"},
         )
-        self.assertRedirects(response, reverse("people:detail", args=[self.person_a1.pk]))
+        self.assertEqual(response.status_code, 302)  # both branches are the unit admin's: moved at once
         old, new = Membership.objects.filter(person=self.person_a1).order_by("start_on")
         self.assertEqual((old.org, old.end_on), (self.branch_a1, datetime.date(2024, 1, 15)))
         self.assertEqual((new.org, new.end_on), (self.branch_a2, None))
@@ -166,10 +166,10 @@ class MembershipAndPostsTest(CastTestCase):
     def test_a_transfer_before_the_current_start_is_refused(self):
         self.login("unit_admin")
         response = self.client.post(
-            reverse("people:transfer", args=[self.person_a1.pk]),
-            {"org": self.branch_a2.pk, "date": "2009-01-01", "reason": "x"},
+            reverse("transfers:create") + f"?person={self.person_a1.pk}",
+            {"kind": "internal", "to_org": self.branch_a2.pk, "transfer_on": "2009-01-01", "reason": "org"},
         )
-        self.assertContains(response, "转接日期不能早于现组织关系开始日期")
+        self.assertContains(response, "转出日期不能早于现组织关系开始日期")
         self.assertEqual(Membership.objects.filter(person=self.person_a1).count(), 1)
 
     def test_overlapping_memberships_are_refused(self):

@@ -8,6 +8,19 @@
 
   document.addEventListener("change", function (event) {
     if (event.target.matches && event.target.matches("select[data-autosubmit]")) event.target.form.submit();
+    if (event.target.form) showWhen(event.target.form);
+  });
+
+  // Form rows that apply to one choice only (data-show-when="name=value") follow that choice.
+  function showWhen(form) {
+    form.querySelectorAll("[data-show-when]").forEach(function (row) {
+      var rule = row.getAttribute("data-show-when").split("=");
+      var chosen = form.querySelector("[name='" + rule[0] + "']:checked") || form.querySelector("select[name='" + rule[0] + "']");
+      row.hidden = !!chosen && chosen.value !== rule[1];
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form").forEach(showWhen);
   });
 
   document.addEventListener("click", function (event) {
