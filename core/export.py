@@ -10,6 +10,7 @@ import re
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from itertools import chain, islice
 
 from django.contrib import messages
@@ -132,6 +133,10 @@ def _cell(sheet, value):
         return cell
     if isinstance(value, (int, float)):
         return value
+    if isinstance(value, Decimal):  # money: a number with two decimals, never text
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = "0.00"
+        return cell
     return _cell(sheet, str(value))
 
 

@@ -42,6 +42,7 @@ REFERENCE_DATA = [
     "activities.migrations.0002_default_kinds_and_rules",
     "pairings.migrations.0002_default_categories",
     "honours.migrations.0002_default_kinds",
+    "dues.migrations.0002_rate_tables_2008",
 ]
 
 

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "dashboards",
     "workbench",
     "transfers",
+    "dues",
 ]
 
 MIDDLEWARE = [

@@ -308,6 +308,8 @@ class WarningCode(models.TextChoices):
     TERM_ENDING = "term_ending", "任期即将届满"
     TERM_EXPIRED = "term_expired", "任期已届满未换届"
     UNIT_WITHOUT_ORG = "unit_without_org", "单位正式党员3人以上未建党组织（应建未建）"
+    DUES_ARREARS = "dues_arrears", "党员连续数月未交党费"
+    DUES_LAPSED = "dues_lapsed", "党员连续6个月未交党费（党章第九条）"
 
 
 class OrgWarning(models.Model):

@@ -25,6 +25,10 @@ DEFAULTS: dict[str, object] = {
     "probation_reminder_days": 30,
     "transfer_letter_days": 30,
     "transfer_open_days": 90,
+    "dues_minimum_amount": 0.2,
+    "dues_farmer_max": 1.0,
+    "dues_warn_months": 3,
+    "dues_backpay_months": 6,
 }
 
 LABELS = {
@@ -47,6 +51,10 @@ LABELS = {
     "probation_reminder_days": "预备期届满前多少天提醒支部书记",
     "transfer_letter_days": "组织关系介绍信有效期（天，印在介绍信上）",
     "transfer_open_days": "组织关系转接超过多少天未办结（未接收或未收回执）即提示",
+    "dues_minimum_amount": "学生、下岗失业、低保等党员每月交纳党费（元，R21）",
+    "dues_farmer_max": "农民党员每月交纳党费上限（元，R21：0.2–1元）",
+    "dues_warn_months": "连续几个月未交党费即提醒（R24；连续6个月按党章第九条提示）",
+    "dues_backpay_months": "党费补交最多几个月（R23）",
 }
 
 

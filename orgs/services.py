@@ -103,6 +103,31 @@ def _probation_warnings(orgs: dict[int, PartyOrg], today: datetime.date) -> list
     return warnings
 
 
+def _dues_warnings(orgs: dict[int, PartyOrg], today: datetime.date) -> list[OrgWarning]:
+    """One warning per member whose dues are unpaid for the CONFIG months or more (R24), on their branch."""
+    from dues import services as dues
+    from dues.models import DuesAccount
+
+    warn = dues.settings()["warn_months"]
+    warnings = []
+    for chunk in chunks(list(orgs)):
+        paths = [orgs[i].path for i in chunk]
+        accounts = DuesAccount.objects.filter(org_path__in=paths).filter(dues.arrears_q(warn, today))
+        for account in accounts.select_related("person").only("person__name", "org_id", "covered_through", "exempt"):
+            run = dues.unpaid_run(account, today)
+            org = orgs[account.org_id]
+            if run >= dues.LAPSE_MONTHS:
+                code, message = WarningCode.DUES_LAPSED, (
+                    f"{account.person.name}已连续{run}个月未交党费：没有正当理由的，按党章第九条视为自行脱党，"
+                    f"应由支部大会讨论"
+                )
+            else:
+                code, message = WarningCode.DUES_ARREARS, f"{account.person.name}已连续{run}个月未交党费，请提醒交纳"
+            warnings.append(OrgWarning(org=org, org_path=org.path, person=account.person, code=code,
+                                       message=message[:200]))  # fmt: skip
+    return warnings
+
+
 def _joint_units(org_ids: list[int]) -> dict[int, int]:
     units: dict[int, int] = {}
     through = PartyOrg.joint_institutions.through
@@ -170,6 +195,7 @@ def _rewrite_warnings(orgs: list[PartyOrg], subtree_formal: dict[int, int], toda
         for code, message in rules.evaluate(org, facts, cfg, today):
             warnings.append(OrgWarning(org=org, org_path=org.path, code=code, message=message))
     warnings += _probation_warnings({o.id: o for o in orgs}, today)
+    warnings += _dues_warnings({o.id: o for o in orgs}, today)
     for chunk in chunks(ids):
         OrgWarning.objects.filter(org_id__in=chunk, institution__isnull=True).delete()
     OrgWarning.objects.bulk_create(warnings, batch_size=2000)

@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from core.access import Role, role_at
+from dues import services as dues
 from orgs import services as org_services
 from orgs.models import SEGMENT_WIDTH, OrgKind
 from orgs.rules import current_settings
@@ -149,6 +150,7 @@ def accept(user, transfer: Transfer, on: datetime.date) -> None:
     transfer.save()
     log(transfer, user, "接收转入", f"转入日期 {on:%Y-%m-%d}")
     org_services.refresh_orgs(touched)
+    dues.refresh_accounts([transfer.person_id])
 
 
 def return_(user, transfer: Transfer, answer: str) -> None:
@@ -191,6 +193,7 @@ def record_receipt(user, transfer: Transfer, receipt_on: datetime.date) -> None:
     transfer.save()
     log(transfer, user, "登记回执", f"回执日期 {receipt_on:%Y-%m-%d}")
     org_services.refresh_orgs(touched)
+    dues.refresh_accounts([transfer.person_id])
 
 
 def register_incoming(user, person, *, to_org, outside_org, letter_number, transfer_on, reason, note="",
@@ -215,6 +218,7 @@ def register_incoming(user, person, *, to_org, outside_org, letter_number, trans
     )  # fmt: skip
     log(transfer, user, "登记系统外转入", f"介绍信 {transfer.letter_number}")
     org_services.refresh_orgs(touched)
+    dues.refresh_accounts([person.pk])
     return transfer
 
 

@@ -14,6 +14,7 @@ from core.export import xlsx_response
 from core.history import log_read
 from core.lookup import lookup_response
 from core.paging import count_response, keyset_page
+from dues.services import paid_until as dues_paid_until
 from orgs.labels import org_choices
 from people.models import Person
 
@@ -83,7 +84,7 @@ def transfer_create(request):
     current = services.current_membership(person)
     if current is None or role_at(request.user, current.org.path) < Role.SECRETARY:
         raise PermissionDenied("组织关系转接须由党员所在党组织发起")
-    form = StartForm(request.POST or None)
+    form = StartForm(request.POST or None, initial={"dues_paid_until": dues_paid_until(person)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

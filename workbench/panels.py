@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from core.access import Role, granted_roots, grants_of, own_person, scope_q
+from core.access import Role, granted_roots, grants_of, highest_role, own_person, scope_q
 
 from .models import Kind, Notice
 
@@ -194,8 +194,13 @@ def unit_figures(user) -> tuple[str, list[Figure]]:
     no_login = Person.objects.filter(scope, party_status__in=[PartyStatus.FORMAL, PartyStatus.PROBATIONARY],
                                      is_active=True, user__isnull=True)  # fmt: skip
     pages = PageImport.objects.filter(scope, status=PageImportStatus.PENDING)
+    from dues.models import DuesAccount
+    from dues.services import LAPSE_MONTHS, arrears_q
+
     figures = [
         Figure("网页导入待审核", bounded(pages), link("news:import"), "warn"),
+        Figure("连续6个月未交党费", bounded(DuesAccount.objects.filter(scope, arrears_q(LAPSE_MONTHS))),
+               link("dues:arrears", months=LAPSE_MONTHS), "red"),
         Figure("党员未开通账号", bounded(no_login), link("people:list", status="members", account="none")),
     ]
     summary = ComplianceSummary.objects.filter(org=root, check_code=OVERALL).first() if root else None
@@ -231,6 +236,7 @@ def secretary_panel(user, waiting) -> Panel:
         waiting_figure(waiting, Kind.REFERRAL_FOLLOW_UP, "下转患者待随访"),
         waiting_figure(waiting, Kind.TRANSFER_RETURNED, "组织关系转接被退回", "red"),
         waiting_figure(waiting, Kind.TRANSFER_RECEIPT, "介绍信回执待登记"),
+        *cached(f"workbench:dues:{scope_key(user, Role.SECRETARY)}:{today}", lambda: dues_figures(user, today)),
     ]
     for activity in meetings:
         when = timezone.localtime(activity.starts_at)
@@ -238,6 +244,28 @@ def secretary_panel(user, waiting) -> Panel:
                            reverse("activities:detail", args=[activity.pk]), reverse("activities:qr", args=[activity.pk])))  # fmt: skip
     panel.actions = [("登记活动", reverse("activities:create")), ("写稿", reverse("news:create"))]
     return panel
+
+
+def dues_figures(user, today) -> list[Figure]:
+    """This month's dues not yet recorded, and members behind by the CONFIG months (R24), in the user's scope."""
+    from django.db.models import Exists, OuterRef
+
+    from dues import services as dues
+    from dues.models import DuesAccount, Payment, month_start
+    from orgs.forms import sole_scope_root
+
+    month = month_start(today)
+    accounts = DuesAccount.objects.filter(scope_q(user, Role.SECRETARY) or Q())
+    paid = Payment.objects.filter(person_id=OuterRef("person_id"), month=month)
+    due = accounts.filter(exempt=False, due_from__lte=month).exclude(Exists(paid))
+    warn = dues.settings()["warn_months"]
+    branch = sole_scope_root(user, Role.SECRETARY) if highest_role(user) == Role.SECRETARY else None
+    month_link = link("dues:month", branch.pk, month.year, month.month) if branch else link("dues:index")
+    return [
+        Figure("本月党费未登记", bounded(due), month_link, "warn"),
+        Figure(f"连续{warn}个月以上未交党费", bounded(accounts.filter(dues.arrears_q(warn, today))),
+               link("dues:arrears", months=warn), "red"),
+    ]  # fmt: skip
 
 
 def member_panel(user, waiting) -> Panel:

@@ -11,6 +11,7 @@ import datetime
 import io
 import tempfile
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
@@ -28,6 +29,7 @@ from core.access import Role, role_at, user_with_access_facts
 from core.models import ExportJob
 from core.testing import CastTestCase, sign_in
 from coverage.models import SurveyRound, SurveyRow
+from dues import services as dues_services
 from honours.models import Assessment, AssessmentScheme, Honour, HonourKind, Nomination, NominationBatch
 from imports import services as import_services
 from imports.tests.test_import_people import row, xlsx
@@ -158,6 +160,11 @@ def build_world(cast) -> SimpleNamespace:
         cast.users["secretary"], cast.member_person, kind="outgoing", outside_org="中共乙市某医院党支部", reason="job",
         transfer_on=timezone.localdate(),
     )  # fmt: skip
+    month = timezone.localdate().replace(day=1)
+    dues_services.set_base(cast.users["secretary"], cast.member_person, year=month.year, category="employed",
+                           base=Decimal("6000"), starts_month=month)  # fmt: skip
+    w.payment = dues_services.record_month(cast.users["secretary"], cast.branch_a1, [cast.member_person.pk], month,
+                                           timezone.localdate())[0]  # fmt: skip
     w.notice = Notice.objects.create(user=cast.users["unit_admin"], kind=Kind.REVIEW_REQUESTED, title="矩阵消息",
                                      url=reverse("news:list"), target_type="news.article", target_id=w.article.pk)  # fmt: skip
     return w
@@ -324,6 +331,18 @@ def cases() -> dict[str, Case]:
         "people:deactivate": Case(method="post", args=person, expect=scoped("a1", S)),
         "people:reveal": Case(method="post", args=person, expect=scoped("a1", S, U)),
         "people:end-membership": Case(args=person, expect=scoped("a1", S)),
+        # 党费
+        "dues:index": Case(expect=by_role(S)),
+        "dues:arrears": Case(expect=by_role(S)),
+        "dues:rates": Case(expect=by_role(S)),
+        "dues:rate-create": Case(expect=by_role(A)),
+        "dues:month": Case(args=lambda c, w: [c.branch_a1.pk, year, 1], expect=scoped("a1", S)),
+        "dues:bases": Case(args=lambda c, w: [c.branch_a1.pk, year], expect=scoped("a1", S)),
+        "dues:register": Case(args=lambda c, w: [c.branch_a1.pk, year], expect=scoped("a1", S)),
+        "dues:handover": Case(method="post", args=a1, expect=scoped("a1", S),
+                              data={"month": f"{year}-01", "amount": "10", "handed_on": f"{year}-01-31"}),
+        "dues:pay": Case(args=lambda c, w: [c.member_person.pk], expect=scoped("a1", S, member=FORBIDDEN)),  # own record
+        "dues:undo": Case(method="post", args=lambda c, w: [w.payment.pk], expect=scoped("a1", S)),
         # 组织关系转接: both sides see a transfer; the receiving side (outsider, hospital B) answers it
         "transfers:list": Case(expect=by_role(S)),
         "transfers:create": Case(query="?person={person}", expect=scoped("a1", S)),

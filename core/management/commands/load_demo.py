@@ -15,6 +15,7 @@ from alliances.models import Alliance
 from core import demo_data as D
 from core.synthetic import Builder, committee_positions, save_people
 from coverage import demo as coverage_demo
+from dues import demo as dues_demo
 from honours import demo as honours_demo
 from news import demo as news_demo
 from news.models import Column
@@ -65,6 +66,9 @@ class Command(BaseCommand):
                 honours_demo.load_demo_honours()
                 coverage_demo.load_demo_coverage()
             self.stdout.write(self.style.SUCCESS("已载入演示表彰、星级评定和两个覆盖摸排"))
+        with transaction.atomic():
+            if count := dues_demo.load_demo_dues():
+                self.stdout.write(self.style.SUCCESS(f"已载入演示党费：第十党支部 {count} 笔交纳记录（两人欠交）"))
         self._bind_demo_authenticators()
         self._bring_messages_in_line()
         self._print_logins()
