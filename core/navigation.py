@@ -28,6 +28,7 @@ MENU: list[tuple[str, list[Item]]] = [
     ("党员", [
         Item("人员", "people:list", Role.SECRETARY),
         Item("组织关系转接", "transfers:list", Role.SECRETARY),
+        Item("发展党员", "development:list", Role.SECRETARY),
         Item("党费", "dues:index", Role.SECRETARY),
         Item("批量导入", "imports:start", Role.SECRETARY),
     ]),
@@ -82,7 +83,7 @@ def menu_for(user) -> list[tuple[str, list[tuple[str, str]]]]:
 # Pages that are not menu items sit under the item whose list leads to them (first matching prefix wins).
 PARENTS: list[tuple[str, str]] = [
     ("orgs:institution", "orgs:institutions"), ("orgs:warnings", "orgs:warnings"), ("orgs:tree", "orgs:tree"),
-    ("orgs:", "orgs:list"), ("people:", "people:list"), ("transfers:", "transfers:list"), ("dues:", "dues:index"), ("imports:", "imports:start"),
+    ("orgs:", "orgs:list"), ("people:", "people:list"), ("transfers:", "transfers:list"), ("dues:", "dues:index"), ("development:", "development:list"), ("imports:", "imports:start"),
     ("activities:compliance", "activities:compliance"), ("activities:todo", "activities:todo"),
     ("activities:mine", "activities:mine"), ("activities:checkin", "activities:mine"),
     ("activities:", "activities:list"), ("pairings:network", "pairings:network"), ("pairings:", "pairings:list"),

@@ -29,7 +29,9 @@ def load_demo_dues() -> int:
     bases, payments = [], []
     for i, person in enumerate(people):
         category = Category.RETIRED if person.is_retired else Category.EMPLOYED
-        base = Decimal(rng.randrange(3500, 14000, 100) if category == Category.EMPLOYED else rng.randrange(3000, 7000, 100))
+        base = Decimal(
+            rng.randrange(3500, 14000, 100) if category == Category.EMPLOYED else rng.randrange(3000, 7000, 100)
+        )
         starts = max(first, month_start(person.joined_on)) if person.joined_on else first
         base, rate, amount = services.compute(category, base, None, starts)
         bases.append(DuesBase(person=person, org_path=branch.path, year=starts.year, starts_month=starts, category=category,

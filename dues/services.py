@@ -413,7 +413,10 @@ def rebuild_totals(org_ids=None) -> int:
     ids = {path: pk for pk, path in paths.items()}
     DuesTotal.objects.filter(org_id__in=[ids[p] for p, _ in sums]).delete()
     DuesTotal.objects.bulk_create(
-        [DuesTotal(org_id=ids[path], month=month, amount=amount, payments=n) for (path, month), (amount, n) in sums.items()],
+        [
+            DuesTotal(org_id=ids[path], month=month, amount=amount, payments=n)
+            for (path, month), (amount, n) in sums.items()
+        ],
         batch_size=5000,
     )
     return len(sums)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "workbench",
     "transfers",
     "dues",
+    "development",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("workbench/", include("workbench.urls")),
     path("transfers/", include("transfers.urls")),
     path("dues/", include("dues.urls")),
+    path("development/", include("development.urls")),
     path("api/v1/", include("gongjian.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

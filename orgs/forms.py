@@ -168,7 +168,7 @@ class RuleSettingsForm(forms.Form):
                 self.fields[key] = forms.FloatField(label=LABELS[key], min_value=0, max_value=1, initial=current[key])
             else:
                 self.fields[key] = forms.IntegerField(
-                    label=LABELS[key], min_value=1, max_value=1000, initial=current[key]
+                    label=LABELS[key], min_value=0 if default == 0 else 1, max_value=1000, initial=current[key]
                 )
 
     def clean_term_reminder_months(self):

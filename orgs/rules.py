@@ -29,6 +29,8 @@ DEFAULTS: dict[str, object] = {
     "dues_farmer_max": 1.0,
     "dues_warn_months": 3,
     "dues_backpay_months": 6,
+    "dev_activist_wait_months": 0,
+    "dev_publicity_days": 5,
 }
 
 LABELS = {
@@ -55,6 +57,8 @@ LABELS = {
     "dues_farmer_max": "农民党员每月交纳党费上限（元，R21：0.2–1元）",
     "dues_warn_months": "连续几个月未交党费即提醒（R24；连续6个月按党章第九条提示）",
     "dues_backpay_months": "党费补交最多几个月（R23）",
+    "dev_activist_wait_months": "递交申请后至少几个月方可确定为入党积极分子（全国无统一规定，各地3–6个月；0为不限）",
+    "dev_publicity_days": "发展对象、拟接收预备党员公示至少几个工作日",
 }
 
 

@@ -13,6 +13,7 @@ from core.export import xlsx_response
 from core.history import log_read
 from core.lookup import lookup_response
 from core.paging import count_response, keyset_page
+from development.models import Applicant
 from honours.services import golden_year
 from orgs import services
 from orgs.forms import OrgFilterForm
@@ -150,6 +151,7 @@ def person_detail(request, pk):
         "golden_year": golden_year(person.confirmed_on) if person.party_status == PartyStatus.FORMAL else None,
         "transfers": Transfer.objects.filter(person=person).select_related("from_org", "to_org").order_by("-id")[:20],
         "may_transfer": may_start_transfer(request.user, person),
+        "development": Applicant.objects.filter(person=person).first(),
     }
     return render(request, "people/person_detail.html", context)
 

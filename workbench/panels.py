@@ -237,6 +237,7 @@ def secretary_panel(user, waiting) -> Panel:
         waiting_figure(waiting, Kind.TRANSFER_RETURNED, "组织关系转接被退回", "red"),
         waiting_figure(waiting, Kind.TRANSFER_RECEIPT, "介绍信回执待登记"),
         *cached(f"workbench:dues:{scope_key(user, Role.SECRETARY)}:{today}", lambda: dues_figures(user, today)),
+        cached(f"workbench:development:{scope_key(user, Role.SECRETARY)}:{today}", lambda: development_figure(user, today)),
     ]
     for activity in meetings:
         when = timezone.localtime(activity.starts_at)
@@ -244,6 +245,15 @@ def secretary_panel(user, waiting) -> Panel:
                            reverse("activities:detail", args=[activity.pk]), reverse("activities:qr", args=[activity.pk])))  # fmt: skip
     panel.actions = [("登记活动", reverse("activities:create")), ("写稿", reverse("news:create"))]
     return panel
+
+
+def development_figure(user, today) -> Figure:
+    """发展党员 steps due by the end of this month (谈话, 考察, 审批, 转正), overdue ones included."""
+    from development.models import OPEN_STAGES, Applicant
+
+    end = (today.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    due = Applicant.objects.filter(scope_q(user, Role.SECRETARY) or Q(), next_due__lte=end, stage__in=OPEN_STAGES)
+    return Figure("发展党员本月到期事项", bounded(due), link("development:list", due="month"), "warn")
 
 
 def dues_figures(user, today) -> list[Figure]:

@@ -29,6 +29,8 @@ from core.access import Role, role_at, user_with_access_facts
 from core.models import ExportJob
 from core.testing import CastTestCase, sign_in
 from coverage.models import SurveyRound, SurveyRow
+from development import services as development_services
+from development.models import Document as ApplicantDocument
 from dues import services as dues_services
 from honours.models import Assessment, AssessmentScheme, Honour, HonourKind, Nomination, NominationBatch
 from imports import services as import_services
@@ -36,7 +38,7 @@ from imports.tests.test_import_people import row, xlsx
 from news.models import Article, ArticlePhoto, Column, PageImport, SiteProfile
 from orgs.models import Institution
 from pairings.models import Commitment, Need, Pairing, PairingCategory, Project, Resource
-from people.models import Position
+from people.models import Person, Position
 from transfers import services as transfer_services
 from transfers.models import Transfer
 from workbench.models import Kind, Notice
@@ -165,6 +167,12 @@ def build_world(cast) -> SimpleNamespace:
                            base=Decimal("6000"), starts_month=month)  # fmt: skip
     w.payment = dues_services.record_month(cast.users["secretary"], cast.branch_a1, [cast.member_person.pk], month,
                                            timezone.localdate())[0]  # fmt: skip
+    newcomer = Person(name="矩阵申请人", birth_date=datetime.date(1995, 1, 1), home_org=cast.branch_a1)
+    newcomer.save()
+    w.applicant = development_services.start(cast.users["secretary"], newcomer, cast.branch_a1,
+                                             datetime.date(2024, 1, 2), datetime.date(2024, 1, 20))  # fmt: skip
+    w.document = ApplicantDocument.objects.create(applicant=w.applicant, stage="applicant", title="入党申请书",
+                                                  file=ContentFile(b"application", name="apply.txt"))  # fmt: skip
     w.notice = Notice.objects.create(user=cast.users["unit_admin"], kind=Kind.REVIEW_REQUESTED, title="矩阵消息",
                                      url=reverse("news:list"), target_type="news.article", target_id=w.article.pk)  # fmt: skip
     return w
@@ -331,6 +339,15 @@ def cases() -> dict[str, Case]:
         "people:deactivate": Case(method="post", args=person, expect=scoped("a1", S)),
         "people:reveal": Case(method="post", args=person, expect=scoped("a1", S, U)),
         "people:end-membership": Case(args=person, expect=scoped("a1", S)),
+        # 发展党员
+        "development:list": Case(expect=by_role(S)),
+        "development:create": Case(expect=by_role(S)),
+        "development:plan": Case(expect=by_role(S)),
+        "development:detail": Case(args=lambda c, w: [w.applicant.pk], expect=scoped("a1", S)),
+        "development:step": Case(method="post", args=lambda c, w: [w.applicant.pk, "talk"], expect=scoped("a1", S)),
+        "development:document-upload": Case(method="post", args=lambda c, w: [w.applicant.pk], expect=scoped("a1", S)),
+        "development:document": Case(args=lambda c, w: [w.applicant.pk, w.document.pk], expect=scoped("a1", S)),
+        "development:record": Case(args=lambda c, w: [w.applicant.pk], expect=scoped("a1", S)),
         # 党费
         "dues:index": Case(expect=by_role(S)),
         "dues:arrears": Case(expect=by_role(S)),
@@ -536,6 +553,12 @@ def cases() -> dict[str, Case]:
         "attendance-detail": Case(args=lambda c, w: [w.activity.attendance.first().pk], expect=api("a1")),
         "transfer-list": Case(expect=signed_in()),
         "transfer-detail": Case(args=lambda c, w: [w.transfer.pk], expect={**api("a1"), "outsider": OK}),
+        "applicant-list": Case(expect=signed_in()),
+        "applicant-detail": Case(args=lambda c, w: [w.applicant.pk], expect=api("a1")),
+        "duesbase-list": Case(expect=signed_in()),
+        "duesbase-detail": Case(args=lambda c, w: [w.payment.person.dues_bases.get().pk], expect=api("a1")),
+        "payment-list": Case(expect=signed_in()),
+        "payment-detail": Case(args=lambda c, w: [w.payment.pk], expect=api("a1")),
         "api-schema": Case(expect={**signed_in(), "anon": LOGIN}),
     }
 
