@@ -188,6 +188,8 @@ def info():
                 "checkin_token": make_token(checkin.pk),
                 "ledger_branch": ledger_branch.pk,
                 "ledger_year": timezone.localdate().year - 1,
+                "year": timezone.localdate().year,
+                "month": timezone.localdate().month,
                 "sector": root().pk,
                 "busy_person": busy_person,
                 "pairing": pairing.pk if pairing else None,

@@ -52,6 +52,7 @@ def build(engine: str, env: dict, scale: str, workdir: Path) -> None:
         manage(env, "generate_news", "--scale", scale, "--if-missing")
         manage(env, "generate_oversight", "--scale", scale, "--if-missing")
         subprocess.run([PYTHON, str(ROOT / "bench" / "fixtures.py")], cwd=ROOT, env=env, check=True)
+        manage(env, "generate_lifecycle")  # 党费 and 发展党员 for whoever has none (the fixtures' people too)
         return
     if engine == "postgresql":
         db = f"gongjian_bench_{scale}"
@@ -63,6 +64,7 @@ def build(engine: str, env: dict, scale: str, workdir: Path) -> None:
     manage(env, "migrate", "-v0")
     manage(env, "generate", "--scale", scale)
     subprocess.run([PYTHON, str(ROOT / "bench" / "fixtures.py")], cwd=ROOT, env=env, check=True)
+    manage(env, "generate_lifecycle")
     if engine == "postgresql":
         psql("-d", f"gongjian_bench_{scale}", "-c", "VACUUM ANALYZE")
     else:
@@ -123,6 +125,7 @@ def measure_pages(engine: str, env: dict, scale: str, n: int) -> list[dict]:
             except OSError:
                 time.sleep(0.1)
         session = {"Cookie": f"sessionid={info['session']}"}
+        secretary = {"Cookie": f"sessionid={info['secretary_session']}"}
         token = {"Authorization": f"Token {info['token']}"}
         cases = [
             ("healthz", "/healthz", {}),
@@ -156,6 +159,13 @@ def measure_pages(engine: str, env: dict, scale: str, n: int) -> list[dict]:
             ("workbench, branch secretary", "/", {"Cookie": f"sessionid={info['secretary_session']}"}),
             ("workbench, member", "/", {"Cookie": f"sessionid={info['member_session']}"}),
             ("message centre, all (5000 messages)", "/workbench/notices/?state=all", session),
+            ("dues, a branch's month (50 members)",
+             f"/dues/org/{info['ledger_branch']}/{info['year']}/{info['month']}/", secretary),
+            ("dues, arrears list of a committee (2,500 members)", f"/dues/arrears/?org={info['big_committee']}", session),
+            ("dues, arrears of the province, 6 months", "/dues/arrears/?months=6", session),
+            ("dues, the sector's yearly sums", f"/dues/?org={info['sector']}&year={info['year']}", session),
+            ("发展党员, pipeline list of a committee", f"/development/?org={info['big_committee']}", session),
+            ("发展党员, due this month in the province", "/development/?due=month", session),
             ("光荣在党50年 list (50 rows)", "/honours/golden/", session),
             ("survey round comparison (changed units)", f"/coverage/{info['survey']}/compare/", session),
             ("assessment results page (50 branches)", f"/honours/schemes/{info['scheme']}/results/", session),

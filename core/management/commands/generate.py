@@ -127,6 +127,7 @@ class Command(BaseCommand):
             totals["articles"] = news_synthetic.generate_news(root, news_synthetic.SCALES[scale])
             news_synthetic.index_activities()
         call_command("generate_oversight", "--scale", scale, stdout=self.stdout)
+        call_command("generate_lifecycle", stdout=self.stdout)
         self.stdout.write(
             self.style.SUCCESS(
                 f"完成：{totals['orgs']} 个党组织，{totals['people']} 人，{totals.get('activities', 0)} 次活动，"
