@@ -11,6 +11,9 @@ class ImportKind(models.TextChoices):
     MEMBERSHIPS = "memberships", "组织关系"
     POSITIONS = "positions", "职务"
     REFERRAL_COUNTS = "referral_counts", "转诊人次（医联体）"
+    DUES_BASES = "dues_bases", "党费基数"
+    DUES_PAYMENTS = "dues_payments", "党费交纳记录"
+    APPLICANTS = "applicants", "发展党员（入党申请人、积极分子、发展对象）"
 
 
 class ImportStatus(models.TextChoices):

@@ -23,6 +23,7 @@ from core.bulk import existing_objects_frozen, reused_plans
 from core.locks import AlreadyRunning, is_running, job_lock, remove_lock_file
 
 from .base import Plan
+from .lifecycle_import import ApplicantImport, DuesBaseImport, DuesPaymentImport
 from .models import ImportJob, ImportKind, ImportStatus
 from .people_import import PeopleImport
 from .reader import ImportFileError, read_file
@@ -37,6 +38,9 @@ KINDS = {
     ImportKind.MEMBERSHIPS: MembershipImport,
     ImportKind.POSITIONS: PositionImport,
     ImportKind.REFERRAL_COUNTS: ReferralTallyImport,
+    ImportKind.DUES_BASES: DuesBaseImport,
+    ImportKind.DUES_PAYMENTS: DuesPaymentImport,
+    ImportKind.APPLICANTS: ApplicantImport,
 }
 LOCK = "import"
 MAX_ATTEMPTS = 2  # a job whose worker died twice is failed (the file itself may be what kills it)

@@ -23,6 +23,9 @@ MIN_ROLE = {
     ImportKind.MEMBERSHIPS: Role.SECRETARY,
     ImportKind.POSITIONS: Role.SECRETARY,
     ImportKind.REFERRAL_COUNTS: Role.SECRETARY,
+    ImportKind.DUES_BASES: Role.SECRETARY,
+    ImportKind.DUES_PAYMENTS: Role.SECRETARY,
+    ImportKind.APPLICANTS: Role.SECRETARY,
 }
 
 
