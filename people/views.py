@@ -152,8 +152,21 @@ def person_detail(request, pk):
         "transfers": Transfer.objects.filter(person=person).select_related("from_org", "to_org").order_by("-id")[:20],
         "may_transfer": may_start_transfer(request.user, person),
         "development": Applicant.objects.filter(person=person).first(),
+        "dues": dues_summary(person),
     }
     return render(request, "people/person_detail.html", context)
+
+
+def dues_summary(person) -> dict | None:
+    """The member's 党费 at a glance: the monthly amount, the month paid up to, and any unpaid run."""
+    from dues.models import DuesAccount
+    from dues.services import paid_until, unpaid_run
+
+    account = DuesAccount.objects.filter(person=person).first()
+    if account is None:
+        return None
+    return {"amount": account.amount, "until": paid_until(person), "run": unpaid_run(account), "gaps": account.gaps,
+            "exempt": account.exempt}  # fmt: skip
 
 
 @login_required

@@ -186,6 +186,8 @@ class CollectionTest(CastTestCase):
         self.login("secretary")
         home = self.client.get(reverse("core:home"))
         self.assertContains(home, "连续3个月以上未交党费")
+        member_page = self.client.get(reverse("people:detail", args=[self.member_person.pk]))
+        self.assertContains(member_page, "连续7个月未交")
         # paying the missing months clears the warning
         services.record_months(
             self.users["secretary"], self.member_person, add_months(THIS_MONTH, -6), add_months(THIS_MONTH, -1), TODAY
