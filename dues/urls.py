@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("arrears/", views.arrears, name="arrears"),
     path("rates/", views.rates, name="rates"),
+    path("receipts/", views.receipts, name="receipts"),
     path("rates/new/", views.rate_create, name="rate-create"),
     path("org/<int:pk>/<int:year>/<int:month>/", views.month_page, name="month"),
     path("org/<int:pk>/bases/<int:year>/", views.bases_page, name="bases"),

@@ -97,6 +97,7 @@ def month_page(request, pk, year, month):
         "counts": {state: sum(r.state == state for r in rows) for state in services.STATE_LABELS},
         "labels": services.STATE_LABELS, "previous": add_months(month_day, -1), "next": add_months(month_day, 1),
         "may_record": role_at(request.user, org.path) >= Role.SECRETARY,
+        "paid_ids": ",".join(str(r.payment.pk) for r in rows if r.payment),
     }  # fmt: skip
     return render(request, "dues/month.html", context)
 
@@ -201,7 +202,9 @@ def pay_page(request, pk):
             total = sum(p.amount for p in done)
             messages.success(request, f"已登记{person.name}{len(done)}个月党费，合计{total}元")
             return redirect("dues:pay", person.pk)
-    payments = Payment.objects.filter(person=person).order_by("-month")[:24]
+    payments = list(Payment.objects.filter(person=person).order_by("-month")[:24])
+    for payment in payments:  # the months paid together print on one receipt
+        payment.together = ",".join(str(p.pk) for p in payments if p.receipt and p.receipt == payment.receipt) or str(payment.pk)
     account = DuesAccount.objects.filter(person=person).first()
     context = {"person": person, "org": membership.org, "form": form, "payments": payments, "account": account,
                "run": services.unpaid_run(account) if account else 0,
@@ -383,3 +386,20 @@ def rate_create(request):
             messages.success(request, f"已设置：{table}")
             return redirect("dues:rates")
     return render(request, "dues/rate_form.html", {"form": form, "tiers": tiers})
+
+
+@login_required
+def receipts(request):
+    """党费收据 to print and hand out: one slip per member for the payments chosen (a month of a branch, or the
+    months one member paid at once)."""
+    ids = [int(v) for v in request.GET.get("ids", "").split(",") if v.isdigit()][:500]
+    payments = Payment.objects.filter(pk__in=ids).filter(scope_q(request.user, Role.SECRETARY) or Q())
+    payments = list(payments.select_related("person", "org").order_by("person__name_pinyin", "person_id", "month"))
+    if not payments:
+        raise Http404("没有可打印的党费记录")
+    slips: dict[int, dict] = {}
+    for p in payments:
+        slip = slips.setdefault(p.person_id, {"person": p.person, "org": p.org, "payments": [], "total": Decimal(0)})
+        slip["payments"].append(p)
+        slip["total"] += p.amount
+    return render(request, "dues/receipts.html", {"slips": list(slips.values())})

@@ -195,7 +195,8 @@ class Case:
 
     def url(self, name, cast, world) -> str:
         args = self.args(cast, world) if callable(self.args) else self.args
-        return reverse(name, args=args) + self.query.format(a1=cast.branch_a1.pk, person=cast.person_a1.pk)
+        return reverse(name, args=args) + self.query.format(a1=cast.branch_a1.pk, person=cast.person_a1.pk,
+                                                            payment=getattr(world, "payment", None) and world.payment.pk)
 
 
 class World:
@@ -352,6 +353,7 @@ def cases() -> dict[str, Case]:
         "dues:index": Case(expect=by_role(S)),
         "dues:arrears": Case(expect=by_role(S)),
         "dues:rates": Case(expect=by_role(S)),
+        "dues:receipts": Case(query="?ids={payment}", expect=scoped("a1", S)),
         "dues:rate-create": Case(expect=by_role(A)),
         "dues:month": Case(args=lambda c, w: [c.branch_a1.pk, year, 1], expect=scoped("a1", S)),
         "dues:bases": Case(args=lambda c, w: [c.branch_a1.pk, year], expect=scoped("a1", S)),

@@ -115,6 +115,12 @@ class CollectionTest(CastTestCase):
         self.assertContains(again, f"雷继敏{TODAY.year}年{TODAY.month}月为“已交”，不能登记为已交")
         self.assertEqual(Payment.objects.count(), 2)
         self.assertContains(self.client.get(self.month_url()), "110.00")
+        ids = ",".join(str(p.pk) for p in payments)
+        slips = self.client.get(reverse("dues:receipts") + f"?ids={ids}")
+        self.assertContains(slips, "党费收据 <span class=\"muted\">No. NO.0012</span>", count=2, html=False)
+        self.assertContains(slips, "90.00元")
+        self.login("outsider")
+        self.assertEqual(self.client.get(reverse("dues:receipts") + f"?ids={ids}").status_code, 404)
 
     def test_a_forged_batch_with_someone_from_another_branch_writes_nothing(self):
         self.set_bases(person_a1=("employed", "6000", "", ""), member_person=("retired", "4000", "", ""))
