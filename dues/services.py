@@ -287,6 +287,7 @@ def set_base(user, person: Person, *, year: int, category: str, base=None, amoun
         starts = starts_month or first
     if category == Category.EXEMPT and not reason.strip():
         raise ValidationError({"reason": "免交须写明支部讨论和上级党委批准情况（R23）"})
+    check_category(person, category)
     base_value, rate, due = compute(category, base, amount, starts)
     row, _ = DuesBase.objects.update_or_create(
         person=person, starts_month=starts,
@@ -296,6 +297,15 @@ def set_base(user, person: Person, *, year: int, category: str, base=None, amoun
     refresh_accounts({person.pk})
     org_services.refresh_orgs([membership.org_id])
     return row
+
+
+def check_category(person: Person, category: str) -> None:
+    """A retired member pays on their pension (R20), an employed one on their pay (R19)."""
+    if category == Category.RETIRED and not person.is_retired:
+        raise ValidationError({"category": f"{person.name}未登记为离退休，不能按离退休党员比例核定（R20）；"
+                                           f"如已退休，请先在人员信息中勾选“离退休”"})  # fmt: skip
+    if person.is_retired and category in (Category.EMPLOYED, Category.ANNUAL, Category.SELF_EMPLOYED):
+        raise ValidationError({"category": f"{person.name}已登记为离退休，应按离退休费、养老金核定（R20）"})
 
 
 # --- accounts ---------------------------------------------------------------------------------------------------

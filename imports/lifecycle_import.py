@@ -97,10 +97,11 @@ class DuesBaseImport(LifecycleRows):
         if category == Category.EXEMPT and not reason:
             raise RowError("reason", "免交须写明支部讨论和上级党委批准情况（R23）")
         try:
+            services.check_category(person, category)
             base, rate, amount = services.compute(category, self.money(values, "base"), self.money(values, "amount"), starts)
         except ValidationError as error:
             field = next(iter(error.error_dict)) if hasattr(error, "error_dict") else "base"
-            raise RowError(field if field in ("base", "amount") else "base", message_of(error)) from None
+            raise RowError(field if field in ("base", "amount", "category") else "base", message_of(error)) from None
         existing = DuesBase.objects.filter(person=person, starts_month=starts).first()
         plan.updates += existing is not None
         plan.creates += existing is None

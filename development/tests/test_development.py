@@ -86,6 +86,20 @@ class PipelineTest(CastTestCase):
         self.assertIn("2022-06-10", cells)
         self.assertIn("雷继敏、介绍人甲", cells)
 
+    def test_the_local_wait_before_activist_is_a_rule_parameter(self):
+        from django.core.cache import cache
+
+        from orgs.models import RuleSetting
+
+        RuleSetting.objects.create(key="dev_activist_wait_months", value=6)
+        cache.clear()
+        self.start()
+        a = Applicant.objects.get()
+        early = self.step("activist", a, activist_on="2021-08-31", contact_1=self.person_a1.pk)
+        self.assertContains(early, "确定为入党积极分子须在递交申请满6个月（规则参数），林晓最早2021-09-01", status_code=400)
+        self.step("activist", a, activist_on="2021-09-01", contact_1=self.person_a1.pk)
+        self.assertEqual(Applicant.objects.get().stage, Stage.ACTIVIST)
+
     def test_an_applicant_under_18_is_told_when_they_may_apply(self):
         response = self.start(applied="2016-05-01", birth="1998-05-04", talked="")
         self.assertContains(response, "申请入党须年满18周岁（党章第一条，R26）：林晓于2016-05-04年满18周岁")

@@ -16,7 +16,7 @@ from core.testing import CastTestCase, make_person
 from dues import services
 from dues.models import DuesAccount, DuesBase, DuesTotal, Payment, RateTable, RateTier, add_months, month_start
 from orgs.models import OrgWarning, WarningCode
-from people.models import PartyStatus
+from people.models import PartyStatus, Person
 
 TODAY = timezone.localdate()
 THIS_MONTH = month_start(TODAY)
@@ -60,6 +60,10 @@ class RateTest(TestCase):
 
 
 class CollectionTest(CastTestCase):
+    def setUp(self):
+        Person.objects.filter(pk=self.member_person.pk).update(is_retired=True)  # 李永川 is a retired member
+        self.member_person.refresh_from_db()
+
     def set_bases(self, **rows):
         """POST the 核定基数 page as the branch secretary: {person: (category, base, amount, reason)}."""
         self.login("secretary")
@@ -168,8 +172,8 @@ class CollectionTest(CastTestCase):
 
     def test_arrears_are_listed_warned_and_flagged_on_the_workbench(self):
         start = add_months(THIS_MONTH, -7)
-        for person, base in ((self.person_a1, "6000"), (self.member_person, "4000")):
-            services.set_base(self.users["secretary"], person, year=start.year, category="employed",
+        for person, category, base in ((self.person_a1, "employed", "6000"), (self.member_person, "retired", "4000")):
+            services.set_base(self.users["secretary"], person, year=start.year, category=category,
                               base=Decimal(base), starts_month=start)  # fmt: skip
         # 雷继敏 skipped the first month, paid three, then stopped (3 months unpaid); 李永川 never paid (7 months)
         services.record_months(
@@ -199,6 +203,12 @@ class CollectionTest(CastTestCase):
             self.users["secretary"], self.member_person, add_months(THIS_MONTH, -6), add_months(THIS_MONTH, -1), TODAY
         )
         self.assertFalse(OrgWarning.objects.filter(person=self.member_person, code__startswith="dues").exists())
+
+    def test_a_base_of_the_wrong_category_is_refused(self):
+        refused = self.set_bases(person_a1=("retired", "4000", "", ""), member_person=("employed", "4000", "", ""))
+        self.assertContains(refused, "雷继敏未登记为离退休，不能按离退休党员比例核定（R20）")
+        self.assertContains(refused, "李永川已登记为离退休，应按离退休费、养老金核定（R20）")
+        self.assertFalse(DuesBase.objects.exists())
 
     def test_an_exempt_member_is_never_in_arrears(self):
         refused = self.set_bases(person_a1=("exempt", "", "", ""), member_person=("retired", "4000", "", ""))

@@ -30,6 +30,7 @@ class LifecycleImportTest(CastTestCase):
         return job
 
     def test_bases_then_past_payments(self):
+        Person.objects.filter(pk=self.member_person.pk).update(is_retired=True)
         job = self.upload("dues_bases", BASES, [
             [self.person_a1.pk, 2025, "2025-01", "在职（月工资税后收入）", "8000", "", ""],
             ["442000198001010017", "", "2026-01", "在职（月工资税后收入）", "12000", "", ""],
