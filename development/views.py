@@ -174,6 +174,8 @@ def step_applies(name: str, a: Applicant, user) -> bool:
     if name == "approve":
         waiting = a.approved_on is None or (a.confirmation_voted_on and not a.confirmation_approved_on)
         return bool(waiting) and role_at(user, a.org_path) >= Role.UNIT_ADMIN
+    if name == "talk":
+        return a.talked_on is None
     if name in ("confirm", "extend"):
         return a.approved_on is not None and not a.confirmation_voted_on
     return True
