@@ -14,6 +14,7 @@ from core.history import log_read
 from core.lookup import lookup_response
 from core.paging import count_response, keyset_page
 from development.models import Applicant
+from dues import services as dues_services
 from honours.services import golden_year
 from orgs import services
 from orgs.forms import OrgFilterForm
@@ -225,6 +226,7 @@ def person_deactivate(request, pk):
         person.is_active = False
         person.save()
         services.refresh_orgs([m.org_id for m in person.memberships.filter(end_on__isnull=True)])
+        dues_services.refresh_accounts([person.pk])  # no longer due
         services.refresh_institutions([person.institution_id])
     messages.success(request, f"已停用：{person.name}（记录保留，可在列表勾选“含停用”查看）")
     return redirect("people:detail", person.pk)
@@ -246,6 +248,7 @@ def membership_end(request, pk):
                 current.reason = form.cleaned_data["reason"]
                 current.save()
                 services.refresh_orgs([current.org_id])
+                dues_services.refresh_accounts([person.pk])
             messages.success(request, "已办理转出")
             return redirect("people:detail", person.pk)
     return render(

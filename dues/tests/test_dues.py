@@ -210,6 +210,14 @@ class CollectionTest(CastTestCase):
         self.assertContains(refused, "李永川已登记为离退休，应按离退休费、养老金核定（R20）")
         self.assertFalse(DuesBase.objects.exists())
 
+    def test_a_member_who_leaves_is_no_longer_due(self):
+        self.set_bases(person_a1=("employed", "6000", "", ""), member_person=("retired", "4000", "", ""))
+        self.assertTrue(DuesAccount.objects.filter(person=self.person_a1).exists())
+        self.client.post(reverse("people:end-membership", args=[self.person_a1.pk]), {"date": TODAY.isoformat(), "reason": "去世"})
+        self.assertFalse(DuesAccount.objects.filter(person=self.person_a1).exists())
+        self.client.post(reverse("people:deactivate", args=[self.member_person.pk]))
+        self.assertFalse(DuesAccount.objects.exists())
+
     def test_an_exempt_member_is_never_in_arrears(self):
         refused = self.set_bases(person_a1=("exempt", "", "", ""), member_person=("retired", "4000", "", ""))
         self.assertContains(refused, "免交须写明支部讨论和上级党委批准情况")
