@@ -20,6 +20,7 @@ from core.export import xlsx_response
 from core.paging import count_response, keyset_page
 from orgs.forms import OrgFilterForm
 from orgs.models import PartyOrg
+from orgs.services import rows_under
 from people.models import Person
 
 from . import services
@@ -47,11 +48,9 @@ def require_secretary(user) -> None:
 
 
 def filtered(request):
-    qs = Applicant.objects.filter(scope_q(request.user, Role.SECRETARY) or Q())
     filters = OrgFilterForm(request.GET or None, user=request.user)
     org = filters.cleaned_data.get("org") if filters.is_valid() else None
-    if org is not None:
-        qs = qs.filter(org_path__gte=org.path, org_path__lt=org.path + "~")
+    qs = rows_under(Applicant.objects.all(), request.user, Role.SECRETARY, org)
     if request.GET.get("stage") in Stage.values:
         qs = qs.filter(stage=request.GET["stage"])
     today = timezone.localdate()
@@ -73,7 +72,10 @@ def applicant_list(request):
     ordering = ("next_due", "id") if due else ("-id",)
     if counted := count_response(request, qs, ordering):
         return counted
-    page = keyset_page(qs.select_related("person", "org"), ordering, request.GET.get("after"))
+    rows = qs.select_related("person", "org").only(
+        "person__name", "org__name", "stage", "applied_on", "next_step", "next_due", "org_path"
+    )
+    page = keyset_page(rows, ordering, request.GET.get("after"))
     context = {"page": page, "filters": filters, "stages": Stage.choices, "today": timezone.localdate()}
     return render(request, "development/list.html", context)
 

@@ -107,8 +107,10 @@ def members_of(org: PartyOrg, month: datetime.date) -> list[Person]:
 def bases_in_force(person_ids, month: datetime.date) -> dict[int, DuesBase]:
     """Each person's base for that month: the latest set from that month or before."""
     found: dict[int, DuesBase] = {}
-    rows = DuesBase.objects.filter(person_id__in=person_ids, starts_month__lte=month).order_by(
-        "person_id", "starts_month"
+    rows = (
+        DuesBase.objects.filter(person_id__in=person_ids, starts_month__lte=month)
+        .only("person_id", "starts_month", "category", "base", "rate", "amount")
+        .order_by("person_id", "starts_month")
     )
     for base in rows:
         found[base.person_id] = base
@@ -134,7 +136,8 @@ def month_rows(org: PartyOrg, month: datetime.date) -> list[Row]:
     people = members_of(org, month)
     ids = [p.pk for p in people]
     bases = bases_in_force(ids, month)
-    payments = {p.person_id: p for p in Payment.objects.filter(person_id__in=ids, month=month)}
+    paid = Payment.objects.filter(person_id__in=ids, month=month).only("person_id", "amount", "paid_on", "receipt", "source")
+    payments = {p.person_id: p for p in paid}
     rows = []
     for person in people:
         base, payment = bases.get(person.pk), payments.get(person.pk)

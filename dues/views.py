@@ -20,6 +20,7 @@ from core.export import xlsx_response
 from core.paging import keyset_page
 from orgs.forms import OrgFilterForm, sole_scope_root
 from orgs.models import PartyOrg
+from orgs.services import rows_under
 from people.models import Person
 
 from . import services
@@ -65,7 +66,7 @@ def index(request):
     branch = sole_scope_root(request.user, Role.SECRETARY)
     if branch is not None and highest_role(request.user) == Role.SECRETARY:
         today = timezone.localdate()
-        return redirect("dues:month", branch.pk, today.year, today.month)
+        return month_page(request, branch.pk, today.year, today.month)
     return sums(request)
 
 
@@ -232,10 +233,8 @@ def arrears(request):
     if highest_role(request.user) < Role.SECRETARY:
         raise PermissionDenied("只有支部书记及以上角色可以查看欠交党费")
     filters = OrgFilterForm(request.GET or None, user=request.user)
-    qs = DuesAccount.objects.filter(scope_q(request.user, Role.SECRETARY) or Q())
     org = filters.cleaned_data.get("org") if filters.is_valid() else None
-    if org is not None:
-        qs = qs.filter(org_path__gte=org.path, org_path__lt=org.path + "~")
+    qs = rows_under(DuesAccount.objects.all(), request.user, Role.SECRETARY, org)
     months = int(request.GET["months"]) if request.GET.get("months", "").isdigit() else 0
     qs = qs.filter(services.arrears_q(months) if months else services.behind_q())
     ordering = ("covered_through", "person_id")
@@ -255,7 +254,10 @@ def arrears(request):
             "交至",
         ]
         return xlsx_response(request, "欠交党费", headers, rows)
-    page = keyset_page(qs.select_related("person", "org"), ordering, request.GET.get("after"))
+    rows = qs.select_related("person", "org").only(
+        "person_id", "org_id", "covered_through", "gaps", "exempt", "amount", "due_from", "person__name", "org__name"
+    )
+    page = keyset_page(rows, ordering, request.GET.get("after"))
     cfg = services.settings()
     for account in page.rows:
         account.run = services.unpaid_run(account)
@@ -284,7 +286,7 @@ def sums(request):
     if org is None:
         raise Http404("没有可查看的党组织")
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else timezone.localdate().year
-    children = list(PartyOrg.objects.filter(parent=org, is_active=True).only("id", "name", "path").order_by("path"))
+    children = list(PartyOrg.objects.filter(parent=org, is_active=True).only("id", "name", "path", "kind").order_by("path"))
     months = [datetime.date(year, m, 1) for m in range(1, 13)]
     totals = {}
     for total in DuesTotal.objects.filter(org_id__in=[org.pk] + [c.pk for c in children], month__in=months):
