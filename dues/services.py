@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
+from core import versions
 from core.access import Role, role_at
 from orgs import services as org_services
-from orgs.models import PartyOrg, ancestor_paths
+from orgs.models import SEGMENT_WIDTH, PartyOrg, ancestor_paths
 from orgs.rules import current_settings
 from people.models import MEMBER_STATUSES, Membership, Person
 
@@ -106,15 +107,15 @@ def members_of(org: PartyOrg, month: datetime.date) -> list[Person]:
 
 def bases_in_force(person_ids, month: datetime.date) -> dict[int, DuesBase]:
     """Each person's base for that month: the latest set from that month or before."""
-    found: dict[int, DuesBase] = {}
-    rows = (
-        DuesBase.objects.filter(person_id__in=person_ids, starts_month__lte=month)
-        .only("person_id", "starts_month", "category", "base", "rate", "amount")
-        .order_by("person_id", "starts_month")
+    latest = (
+        DuesBase.objects.filter(person_id=OuterRef("person_id"), starts_month__lte=month)
+        .order_by("-starts_month")
+        .values("starts_month")[:1]
     )
-    for base in rows:
-        found[base.person_id] = base
-    return found
+    rows = DuesBase.objects.filter(person_id__in=person_ids, starts_month=Subquery(latest)).only(
+        "person_id", "starts_month", "category", "base", "rate", "amount"
+    )
+    return {base.person_id: base for base in rows}
 
 
 @dataclass
@@ -252,6 +253,11 @@ def undo_payment(user, payment: Payment) -> None:
     org_services.refresh_orgs([org_id])
 
 
+def totals_version(path: str) -> str:
+    """The version of a sector's dues totals (the top of the path): cached sums are keyed by it."""
+    return f"dues-totals:{path[:SEGMENT_WIDTH]}"
+
+
 def add_to_totals(payments: list[Payment], sign: int) -> None:
     """Add (or take away) payments from the totals of their organisation and every organisation above it."""
     sums: dict[tuple[str, datetime.date], list] = defaultdict(lambda: [Decimal(0), 0])
@@ -261,6 +267,8 @@ def add_to_totals(payments: list[Payment], sign: int) -> None:
             entry[0] += payment.amount * sign
             entry[1] += sign
     ids = dict(PartyOrg.objects.filter(path__in={path for path, _ in sums}).values_list("path", "id"))
+    for root in {path[:SEGMENT_WIDTH] for path, _ in sums}:
+        versions.renew(totals_version(root))
     for (path, month), (amount, count) in sums.items():
         total, _ = DuesTotal.objects.get_or_create(org_id=ids[path], month=month)
         DuesTotal.objects.filter(pk=total.pk).update(amount=F("amount") + amount, payments=F("payments") + count)
@@ -424,6 +432,8 @@ def rebuild_totals(org_ids=None) -> int:
             entry[0] += row["amount"]
             entry[1] += row["n"]
     ids = {path: pk for pk, path in paths.items()}
+    for root in {path[:SEGMENT_WIDTH] for path, _ in sums}:
+        versions.renew(totals_version(root))
     DuesTotal.objects.filter(org_id__in=[ids[p] for p, _ in sums]).delete()
     DuesTotal.objects.bulk_create(
         [

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from core import versions
 from core.access import Role, get_visible_or_404, highest_role, role_at, scope_q
 from core.export import xlsx_response
 from core.paging import keyset_page
@@ -275,6 +277,20 @@ def arrears(request):
     return render(request, "dues/arrears.html", context)
 
 
+def sum_lines(org: PartyOrg, months: list) -> list[dict]:
+    """The organisation's and each child's paid amount per month, from the kept totals."""
+    children = list(PartyOrg.objects.filter(parent=org, is_active=True).only("id", "name", "path", "kind").order_by("path"))
+    rows = DuesTotal.objects.filter(org_id__in=[org.pk] + [c.pk for c in children], month__in=months)
+    totals = {(o, m): (amount, n) for o, m, amount, n in rows.values_list("org_id", "month", "amount", "payments")}
+
+    def line(o):
+        cells = [totals.get((o.pk, m)) for m in months]
+        return {"org": o, "cells": [c[0] if c else None for c in cells],
+                "amount": sum((c[0] for c in cells if c), Decimal(0)), "payments": sum(c[1] for c in cells if c)}  # fmt: skip
+
+    return [line(org)] + [line(c) for c in children]
+
+
 def sums(request):
     """Dues paid per month of a year: the organisation and each organisation directly under it (subtree totals),
     with what the organisation handed to its superior."""
@@ -286,22 +302,16 @@ def sums(request):
     if org is None:
         raise Http404("没有可查看的党组织")
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else timezone.localdate().year
-    children = list(PartyOrg.objects.filter(parent=org, is_active=True).only("id", "name", "path", "kind").order_by("path"))
     months = [datetime.date(year, m, 1) for m in range(1, 13)]
-    totals = {}
-    for total in DuesTotal.objects.filter(org_id__in=[org.pk] + [c.pk for c in children], month__in=months):
-        totals[(total.org_id, total.month)] = total
+    key = f"dues-sums:{org.pk}:{year}:{versions.current(services.totals_version(org.path))}"
+    lines = cache.get(key)
+    if lines is None:
+        lines = sum_lines(org, months)
+        cache.set(key, lines, 3600)
     handed = {h.month: h for h in Handover.objects.filter(org=org, month__in=months)}
-
-    def line(o):
-        cells = [totals.get((o.pk, m)) for m in months]
-        return {"org": o, "cells": cells, "amount": sum((c.amount for c in cells if c), Decimal(0)),
-                "payments": sum(c.payments for c in cells if c)}  # fmt: skip
-
-    lines = [line(org)] + [line(c) for c in children]
     if request.GET.get("export") == "xlsx":
         headers = ["党组织"] + [f"{m.month}月" for m in months] + ["全年"]
-        rows = [[ln["org"].name] + [c.amount if c else 0 for c in ln["cells"]] + [ln["amount"]] for ln in lines]
+        rows = [[ln["org"].name] + [c or 0 for c in ln["cells"]] + [ln["amount"]] for ln in lines]
         rows.append(["上缴上级"] + [handed[m].amount if m in handed else 0 for m in months]
                     + [sum((h.amount for h in handed.values()), Decimal(0))])  # fmt: skip
         return xlsx_response(
