@@ -105,23 +105,37 @@ def members_of(org: PartyOrg, month: datetime.date) -> list[Person]:
     )
 
 
-def bases_in_force(person_ids, month: datetime.date) -> dict[int, DuesBase]:
+@dataclass(frozen=True)
+class BaseInForce:
+    """What a month needs of a member's base: read as plain values (a branch's month reads fifty of them)."""
+
+    category: str
+    base: Decimal | None
+    rate: Decimal | None
+    amount: Decimal
+
+    def get_category_display(self) -> str:
+        return CATEGORY_LABELS[self.category]
+
+
+CATEGORY_LABELS = dict(Category.choices)
+
+
+def bases_in_force(person_ids, month: datetime.date) -> dict[int, BaseInForce]:
     """Each person's base for that month: the latest set from that month or before."""
     latest = (
         DuesBase.objects.filter(person_id=OuterRef("person_id"), starts_month__lte=month)
         .order_by("-starts_month")
         .values("starts_month")[:1]
     )
-    rows = DuesBase.objects.filter(person_id__in=person_ids, starts_month=Subquery(latest)).only(
-        "person_id", "starts_month", "category", "base", "rate", "amount"
-    )
-    return {base.person_id: base for base in rows}
+    rows = DuesBase.objects.filter(person_id__in=person_ids, starts_month=Subquery(latest))
+    return {pk: BaseInForce(*values) for pk, *values in rows.values_list("person_id", "category", "base", "rate", "amount")}
 
 
 @dataclass
 class Row:
     person: Person
-    base: DuesBase | None
+    base: BaseInForce | None
     payment: Payment | None
     state: str  # paid, exempt, unset, not_due, unpaid
 
@@ -129,7 +143,12 @@ class Row:
     def label(self) -> str:
         return STATE_LABELS[self.state]
 
+    @property
+    def tone(self) -> str:
+        return STATE_TONES.get(self.state, "")
 
+
+STATE_TONES = {"paid": "ok", "unpaid": "warn", "unset": "red"}
 STATE_LABELS = {"paid": "已交", "exempt": "免交", "unset": "未核定", "not_due": "未到交纳时间", "unpaid": "未交"}
 
 
