@@ -29,7 +29,7 @@ def generate_applicants(seed: int = 2026) -> int:
         .order_by("pk")
     )
     rows, made = [], 0
-    for pk, org_id, path, status, joined in people.iterator(CHUNK):
+    for pk, org_id, path, status, joined in list(people):  # read whole first, as dues.synthetic does
         rows.append(applicant_row(rng, today, now, pk, org_id, path, STAGE_OF[status], joined))
         if len(rows) == CHUNK:
             insert_rows(Applicant, rows)

@@ -48,14 +48,11 @@ def generate_dues(seed: int = 2026, months: int = MONTHS) -> dict:
         .order_by("person_id")
     )
     made = {"members": 0, "payments": 0}
-    batch = []
-    for row in members.iterator(CHUNK):
-        batch.append(row)
-        if len(batch) == CHUNK:
-            _write(batch, rng, tiers, first, last, this_month, now, made)
-            batch = []
-    if batch:
-        _write(batch, rng, tiers, first, last, this_month, now, made)
+    # read whole first (a few tuples per member): a server-side cursor over this anti-join, interleaved with the
+    # inserts, fetched 2,000 rows in ~4 s on PostgreSQL at province scale
+    rows = list(members)
+    for start in range(0, len(rows), CHUNK):
+        _write(rows[start : start + CHUNK], rng, tiers, first, last, this_month, now, made)
     services.rebuild_totals()
     return made
 
