@@ -21,6 +21,7 @@ from core.access import (
     role_at,
 )
 from core.export import xlsx_response
+from core.forms import show_refusal
 from core.history import log_read
 from core.lookup import lookup_response
 from core.paging import count_response, keyset_page
@@ -200,11 +201,7 @@ def referral_create(request):
             with transaction.atomic():
                 services.apply(request.user, referral)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            show_refusal(form, error)
         else:
             messages.success(request, "已登记转诊申请")
             return redirect("alliances:referral", referral.pk)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import Role, get_visible_or_404, highest_role, role_at, scope_q
 from core.export import xlsx_response
+from core.forms import show_refusal
 from core.paging import count_response, keyset_page
 from orgs.forms import OrgFilterForm
 from orgs.models import PartyOrg
@@ -113,7 +114,7 @@ def applicant_create(request):
                     person.save()
                 applicant = services.start(request.user, person, data["org"], data["applied_on"], data["talked_on"])
         except ValidationError as error:
-            show(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"已登记入党申请人：{applicant.person.name}")
             return redirect("development:detail", applicant.pk)
@@ -125,14 +126,6 @@ def new_person(data) -> Person:
     if data["id_number"]:
         person.set_id_number(data["id_number"])
     return person
-
-
-def show(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # step name -> (form, takes user and applicant, service call, message)
@@ -225,7 +218,7 @@ def applicant_step(request, pk, step):
             with transaction.atomic():
                 STEPS[step][2](request.user, applicant, form.cleaned_data)
         except ValidationError as error:
-            show(form, error)
+            show_refusal(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:

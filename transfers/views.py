@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import Role, can, get_visible_or_404, highest_role, role_at, scope_q
 from core.export import xlsx_response
+from core.forms import show_refusal
 from core.history import log_read
 from core.lookup import lookup_response
 from core.paging import count_response, keyset_page
@@ -23,15 +24,6 @@ from .forms import AcceptForm, AnswerForm, IncomingForm, ReceiptForm, StartForm,
 from .models import Kind, Status, Transfer
 
 ORDERING = ("-id",)
-
-
-def form_errors(form, error: ValidationError) -> None:
-    """A service's refusal shown on the form: on its field when it names one, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def filtered(request):
@@ -95,7 +87,7 @@ def transfer_create(request):
                     dues_paid_until=data["dues_paid_until"],
                 )  # fmt: skip
         except ValidationError as error:
-            form_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, started_message(transfer))
             return redirect("transfers:detail", transfer.pk)
@@ -223,7 +215,7 @@ def transfer_incoming(request):
                     note=data["note"], dues_paid_until=data["dues_paid_until"],
                 )  # fmt: skip
         except ValidationError as error:
-            form_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, f"已登记转入：{person.name} → {transfer.to_org.name}")
             return redirect("transfers:detail", transfer.pk)
