@@ -101,7 +101,7 @@ def percentile(values, q):
     return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
 
 
-def measure_pages(engine: str, env: dict, scale: str, n: int) -> list[dict]:
+def measure_pages(engine: str, env: dict, scale: str, n: int, only: str = "") -> list[dict]:
     info = json.loads(
         subprocess.run(
             [PYTHON, str(ROOT / "bench" / "fixtures.py"), "--info"],
@@ -172,6 +172,8 @@ def measure_pages(engine: str, env: dict, scale: str, n: int) -> list[dict]:
             ("yearly ledger .docx (50 members, ~60 meetings)",
              f"/activities/org/{info['ledger_branch']}/ledger/{info['ledger_year']}/?format=docx", session),
         ]  # fmt: skip
+        if only:  # /healthz stays first: every ratio is against it
+            cases = [cases[0]] + [c for c in cases[1:] if any(word in c[0] for word in only.split(","))]
         results, floor = [], None
         for name, path, headers, *body in cases:
             count = 20 if "docx" in path else n
@@ -249,6 +251,8 @@ def main():
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--import-rows", type=int, default=100_000, help="0 skips the import case")
     parser.add_argument("--workdir", default=str(ROOT / "var" / "bench"))
+    parser.add_argument("--only", default="", help="measure only the cases whose name has one of these words")
+    parser.add_argument("--build-only", action="store_true", help="build (or refresh) the cached data and stop")
     args = parser.parse_args()
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -261,11 +265,15 @@ def main():
         env = engine_env(engine, workdir, args.scale)
         print(f"== {engine}: building {args.scale} (once; cached in {workdir})", flush=True)
         build(engine, env, args.scale, workdir)
+    if args.build_only:
+        return
     # Pages of every engine first, imports after: an import copies the whole database (gigabytes) and its
     # writing back to disk went on during the next engine's pages, which measured 20-60% slower for it.
     for engine in engines:
         subprocess.run(["sync"], check=False)
-        all_cases += measure_pages(engine, engine_env(engine, workdir, args.scale), args.scale, args.requests)
+        all_cases += measure_pages(
+            engine, engine_env(engine, workdir, args.scale), args.scale, args.requests, args.only
+        )
     for engine in engines if args.import_rows else []:
         imports.append(measure_import(engine, engine_env(engine, workdir, args.scale), args.import_rows, workdir,
                                       args.scale))  # fmt: skip

@@ -46,11 +46,22 @@ def use_lookup(field: forms.ModelChoiceField, lookup_url: str, describe_many) ->
     """Turn a model choice into a picker. describe_many(objects) -> [(id, name, context)] labels the chosen
     record as the lookup labels its answers. A required choice with a single option comes preselected."""
     queryset = field.queryset
+    validated = {}  # the record the form's own validation fetched, by its id: the label needs no second read
+    clean = field.clean
+
+    def clean_and_keep(value):
+        obj = clean(value)
+        if obj is not None:
+            validated[str(obj.pk)] = obj
+        return obj
 
     def describe(value) -> str:
-        obj = queryset.filter(pk=value).first() if str(value).isdigit() else None
+        obj = validated.get(str(value))
+        if obj is None and str(value).isdigit():
+            obj = queryset.filter(pk=value).first()
         return full_label(describe_many([obj])[0]) if obj else ""
 
+    field.clean = clean_and_keep
     field.widget = LookupWidget(lookup_url, describe)
     if field.required and field.initial is None:
         only = list(queryset.order_by()[:2])

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
@@ -129,14 +130,16 @@ def bases_in_force(person_ids, month: datetime.date) -> dict[int, BaseInForce]:
         .values("starts_month")[:1]
     )
     rows = DuesBase.objects.filter(person_id__in=person_ids, starts_month=Subquery(latest))
-    return {pk: BaseInForce(*values) for pk, *values in rows.values_list("person_id", "category", "base", "rate", "amount")}
+    return {
+        pk: BaseInForce(*values) for pk, *values in rows.values_list("person_id", "category", "base", "rate", "amount")
+    }
 
 
 @dataclass
 class Row:
     person: Person
     base: BaseInForce | None
-    payment: Payment | None
+    payment: "PaidMonth | None"
     state: str  # paid, exempt, unset, not_due, unpaid
 
     @property
@@ -152,27 +155,79 @@ STATE_TONES = {"paid": "ok", "unpaid": "warn", "unset": "red"}
 STATE_LABELS = {"paid": "已交", "exempt": "免交", "unset": "未核定", "not_due": "未到交纳时间", "unpaid": "未交"}
 
 
+@dataclass(frozen=True)
+class PaidMonth:
+    """What a month's page shows of a payment."""
+
+    pk: int
+    amount: Decimal
+    paid_on: datetime.date
+    receipt: str
+    source: str
+
+
+MONTH_SQL = """
+SELECT p.id, p.name, p.party_status, p.joined_on, p.is_retired,
+       b.category, b.base, b.rate, b.amount,
+       pay.id, pay.amount, pay.paid_on, pay.receipt, pay.source
+FROM {person} p
+LEFT JOIN {base} b ON b.id = (
+    SELECT b2.id FROM {base} b2 WHERE b2.person_id = p.id AND b2.starts_month <= %s
+    ORDER BY b2.starts_month DESC LIMIT 1)
+LEFT JOIN {payment} pay ON pay.person_id = p.id AND pay.month = %s
+WHERE p.id IN (SELECT m.person_id FROM {membership} m
+               WHERE m.org_id = %s AND m.start_on <= %s AND (m.end_on IS NULL OR m.end_on > %s))
+  AND p.is_active AND p.party_status IN ({statuses})
+ORDER BY p.name_pinyin, p.id
+"""
+
+
 def month_rows(org: PartyOrg, month: datetime.date) -> list[Row]:
-    people = members_of(org, month)
-    ids = [p.pk for p in people]
-    bases = bases_in_force(ids, month)
-    paid = Payment.objects.filter(person_id__in=ids, month=month).only("person_id", "amount", "paid_on", "receipt", "source")
-    payments = {p.person_id: p for p in paid}
+    """Every member the organisation holds for the month, with the base in force and the payment, in one query
+    (members_of, bases_in_force and the month's payments, joined: a branch's month is the page a secretary opens
+    most, and on PostgreSQL each query is a round trip)."""
+    day = holding_day(month)
+    sql = MONTH_SQL.format(person=Person._meta.db_table, base=DuesBase._meta.db_table,
+                           payment=Payment._meta.db_table, membership=Membership._meta.db_table,
+                           statuses=", ".join(["%s"] * len(MEMBER_STATUSES)))  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [month, month, org.pk, day, day, *MEMBER_STATUSES])
+        found = cursor.fetchall()
     rows = []
-    for person in people:
-        base, payment = bases.get(person.pk), payments.get(person.pk)
-        if payment:
-            state = "paid"
-        elif person.joined_on and month_start(person.joined_on) > month:
-            state = "not_due"  # 预备党员 pay from the month the 支部大会 approved them (R23)
-        elif base is None:
-            state = "unset"
-        elif base.category == Category.EXEMPT:
-            state = "exempt"
-        else:
-            state = "unpaid"
-        rows.append(Row(person, base, payment, state))
+    for pk, name, status, joined_on, is_retired, category, base, rate, amount, *paid in found:
+        person = Person(id=pk, name=name, party_status=status, joined_on=_date(joined_on), is_retired=bool(is_retired))
+        in_force = None
+        if category is not None:
+            in_force = BaseInForce(category, _number(base, "base"), _number(rate, "rate"), _number(amount, "amount"))
+        payment = None
+        if paid[0] is not None:
+            payment = PaidMonth(paid[0], _number(paid[1], "amount"), _date(paid[2]), paid[3], paid[4])
+        rows.append(Row(person, in_force, payment, month_state(person, in_force, payment, month)))
     return rows
+
+
+def month_state(person: Person, base: BaseInForce | None, payment, month: datetime.date) -> str:
+    if payment:
+        return "paid"
+    if person.joined_on and month_start(person.joined_on) > month:
+        return "not_due"  # 预备党员 pay from the month the 支部大会 approved them (R23)
+    if base is None:
+        return "unset"
+    if base.category == Category.EXEMPT:
+        return "exempt"
+    return "unpaid"
+
+
+def _number(value, field: str) -> Decimal | None:
+    """A money or rate column read by hand: SQLite gives a float, PostgreSQL a Decimal."""
+    if value is None:
+        return None
+    places = DuesBase._meta.get_field(field).decimal_places
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places))
+
+
+def _date(value) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 # --- writing --------------------------------------------------------------------------------------------------

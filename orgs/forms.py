@@ -40,7 +40,11 @@ def institution_lookup(field: forms.ModelChoiceField) -> None:
 
 def scoped_orgs(user, min_role: int):
     """Active organisations under the user's grants of at least `min_role` (the choices of a form field)."""
-    qs = PartyOrg.objects.filter(is_active=True).order_by("path").only("id", "name", "depth", "path")
+    qs = (
+        PartyOrg.objects.filter(is_active=True)
+        .order_by("path")
+        .only("id", "name", "depth", "path", "subtree_member_count")
+    )
     q = scope_q(user, min_role, "path")
     return qs if q is None else qs.filter(q)
 

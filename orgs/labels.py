@@ -1,5 +1,7 @@
 """How an organisation or a unit is named in a picker: "单位 › 党委 › 支部", so that twenty "第一党支部" differ."""
 
+from django.db.models import Q
+
 from core.lookup import SEPARATOR
 from core.regions import region_name
 
@@ -8,15 +10,16 @@ from .models import Institution, PartyOrg, ancestor_paths
 
 def org_choices(orgs) -> list[tuple[int, str, str]]:
     """(id, name, context) per organisation: its two nearest ancestors, and its unit's name in front when none
-    of the names shown carries it. Two queries whatever the number of organisations."""
+    of the names shown carries it. One query whatever the number of organisations."""
     orgs = list(orgs)
     wanted = {p for o in orgs for p in ancestor_paths(o.path)[-3:-1]}
-    names = dict(PartyOrg.objects.filter(path__in=wanted).values_list("path", "name")) if wanted else {}
-    units = dict(
-        PartyOrg.objects.filter(pk__in=[o.pk for o in orgs], institution__isnull=False).values_list(
-            "pk", "institution__name"
-        )
-    )
+    names, units = {}, {}
+    if orgs:
+        found = PartyOrg.objects.filter(Q(path__in=wanted) | Q(pk__in=[o.pk for o in orgs]))
+        for pk, path, name, unit in found.values_list("pk", "path", "name", "institution__name"):
+            names[path] = name
+            if unit:
+                units[pk] = unit
     choices = []
     for org in orgs:
         context = [names[p] for p in ancestor_paths(org.path)[-3:-1] if p in names]

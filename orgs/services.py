@@ -117,9 +117,12 @@ def _dues_warnings(orgs: dict[int, PartyOrg], today: datetime.date) -> list[OrgW
             run = dues.unpaid_run(account, today)
             org = orgs[account.org_id]
             if run >= dues.LAPSE_MONTHS:
-                code, message = WarningCode.DUES_LAPSED, (
-                    f"{account.person.name}已连续{run}个月未交党费：没有正当理由的，按党章第九条视为自行脱党，"
-                    f"应由支部大会讨论"
+                code, message = (
+                    WarningCode.DUES_LAPSED,
+                    (
+                        f"{account.person.name}已连续{run}个月未交党费：没有正当理由的，按党章第九条视为自行脱党，"
+                        f"应由支部大会讨论"
+                    ),
                 )
             else:
                 code, message = WarningCode.DUES_ARREARS, f"{account.person.name}已连续{run}个月未交党费，请提醒交纳"
@@ -332,7 +335,10 @@ def rows_under(queryset, user, min_role: int, org: PartyOrg | None = None, field
     paths = [org.path] if org is not None else granted_roots(user, min_role)
     if not paths:
         return queryset.none()
-    members = PartyOrg.objects.filter(path__in=paths).aggregate(n=Sum("subtree_member_count"))["n"] or 0
+    if org is not None and "subtree_member_count" not in org.get_deferred_fields():
+        members = org.subtree_member_count  # the picker's organisation comes with it (orgs.forms.scoped_orgs)
+    else:
+        members = PartyOrg.objects.filter(path__in=paths).aggregate(n=Sum("subtree_member_count"))["n"] or 0
     if members > LARGE_SCOPE_MEMBERS:
         return under_any(queryset, paths, field)
     q = Q()
