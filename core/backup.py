@@ -17,14 +17,18 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import time
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connection
 
 from core import crypto
+from core.files import stored_files
 
 MAGIC = b"GJB1"
 CHUNK = 4 * 1024 * 1024
@@ -141,11 +145,9 @@ def make_backup(output: Path) -> dict:
             writer = EncryptingWriter(raw)
             with tarfile.open(fileobj=writer, mode="w|") as archive:
                 manifest["files"][dump.name] = _add(archive, dump, dump.name)
-                media = Path(settings.MEDIA_ROOT)
-                if media.exists():
-                    for path in sorted(p for p in media.rglob("*") if p.is_file()):
-                        name = "media/" + path.relative_to(media).as_posix()
-                        manifest["files"][name] = _add(archive, path, name)
+                for stored in stored_files():  # through the storage API: this disk or the object store
+                    name = "media/" + stored
+                    manifest["files"][name] = _add_stored(archive, stored, name)
                 body = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
                 info = tarfile.TarInfo("manifest.json")
                 info.size = len(body)
@@ -162,6 +164,26 @@ def _add(archive: tarfile.TarFile, path: Path, name: str) -> str:
             digest.update(block)
     archive.add(str(path), arcname=name, recursive=False)
     return digest.hexdigest()
+
+
+class _HashingReader:
+    def __init__(self, handle):
+        self.handle, self.digest = handle, hashlib.sha256()
+
+    def read(self, size=-1):
+        data = self.handle.read(size)
+        self.digest.update(data)
+        return data
+
+
+def _add_stored(archive: tarfile.TarFile, stored: str, name: str) -> str:
+    info = tarfile.TarInfo(name)
+    info.size = default_storage.size(stored)
+    info.mtime = int(time.time())
+    with default_storage.open(stored, "rb") as handle:
+        reader = _HashingReader(handle)
+        archive.addfile(info, reader)
+    return reader.digest.hexdigest()
 
 
 def _dump_database(work: Path) -> tuple[Path, dict[str, int]]:
@@ -238,14 +260,25 @@ def restore_backup(source_path: Path) -> dict:
             raise BackupError("备份中没有清单（manifest.json），无法核对")
         _verify(manifest, digests)
         _load_database(manifest, work / manifest["database_file"])
-        media = Path(settings.MEDIA_ROOT)
         if (work / "media").exists():
-            shutil.copytree(work / "media", media, dirs_exist_ok=True)
+            _restore_files(work / "media")
     counts = table_counts()
     wrong = {t: (n, counts.get(t)) for t, n in manifest["tables"].items() if counts.get(t) != n}
     if wrong:
         raise BackupError("恢复后行数与清单不符：" + "；".join(f"{t} 应为 {a} 实为 {b}" for t, (a, b) in wrong.items()))
     return manifest
+
+
+def _restore_files(folder: Path) -> None:
+    """Every file of the backup back under its own name in the storage (this disk or the object store)."""
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        name = path.relative_to(folder).as_posix()
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        with open(path, "rb") as handle:
+            saved = default_storage.save(name, File(handle))
+        if saved != name:
+            raise BackupError(f"文件恢复后名称不符：{name} 存为 {saved}")
 
 
 def _safe_name(name: str) -> bool:

@@ -21,6 +21,21 @@ def file_response(field_file, cache_control: str, default_type: str = "image/jpe
     return response
 
 
+def stored_files(folder: str = "") -> list[str]:
+    """The name of every file in the default storage (this server's disk, or the object store), sorted."""
+    from django.core.files.storage import default_storage
+
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:  # a disk storage whose folder does not exist yet: nothing was uploaded
+        return []
+    prefix = f"{folder}/" if folder else ""
+    names = [prefix + name for name in files]
+    for sub in folders:
+        names += stored_files(prefix + sub)
+    return sorted(names)
+
+
 def upload_done(request, next_url: str):
     """Where an upload goes next. A page that sent it by script (to show progress) gets the address as JSON and
     goes there itself, so that the messages are shown on that page rather than read by the script's request."""

@@ -74,4 +74,44 @@ def keys() -> str:
     return "密钥与数据相符"
 
 
-CHECKS = {"database": database, "cache": cache_round_trip, "queue": task_queue, "disk": disk, "keys": keys}
+def file_storage() -> str:
+    """Uploads can be read back: this disk, or the object store that every app server shares."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    try:
+        with default_storage.open(name, "rb") as handle:
+            if handle.read() != b"ok":
+                raise RuntimeError("文件存储写入后读不回")
+    finally:
+        default_storage.delete(name)
+    return type(default_storage._wrapped).__name__
+
+
+REPLICA_LAG_LIMIT = timedelta(seconds=60)
+
+
+def replica() -> str:
+    """The read replica answers and is not far behind (only when DATABASE_REPLICA_URL is set)."""
+    from django.db import connections
+
+    from core.replica import REPLICA, replica_configured
+
+    if not replica_configured():
+        return "未配置只读副本"
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_is_in_recovery(), CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+            "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END"
+        )
+        in_recovery, lag = cursor.fetchone()
+    if not in_recovery:
+        raise RuntimeError("DATABASE_REPLICA_URL 指向的不是只读副本")
+    if lag is not None and lag > REPLICA_LAG_LIMIT.total_seconds():
+        raise RuntimeError(f"只读副本落后 {int(lag)} 秒")
+    return f"落后 {float(lag or 0):.1f} 秒"
+
+
+CHECKS = {"database": database, "cache": cache_round_trip, "queue": task_queue, "disk": disk, "keys": keys,
+          "files": file_storage, "replica": replica}  # fmt: skip

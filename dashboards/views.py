@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import Role, get_visible_or_404, granted_roots, highest_role, role_at
 from core.export import xlsx_response
+from core.replica import reads_may_lag
 from core.text import natural_key
 from orgs.models import PartyOrg
 from orgs.rules import current_settings
@@ -37,6 +38,7 @@ def _org_and_year(request) -> tuple[PartyOrg, int]:
 
 
 @login_required
+@reads_may_lag
 def dashboard(request):
     org, year = _org_and_year(request)
     snap = figures.snapshot(org, year)

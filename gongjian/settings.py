@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "accounts.security.SignInStateMiddleware",
     "core.middleware.DatabaseBusyMiddleware",
+    "core.replica.ReadYourWritesMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -132,6 +133,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # plan each execution with its values (parsing is still saved).
         "options": "-c plan_cache_mode=force_custom_plan",
     }
+# Reads that tolerate seconds of lag (public site, search, dashboards) from a streaming replica (core.replica).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60),
+        "OPTIONS": DATABASES["default"].get("OPTIONS", {}),
+        "TEST": {"MIRROR": "default"},  # tests: the replica's copy of the test database
+    }
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "15"))  # read-your-own-writes after a save
 DATABASES["default"]["TEST"] = (
     {"NAME": os.environ.get("TEST_DATABASE_NAME")} if os.environ.get("TEST_DATABASE_NAME") else {}
 )
@@ -189,6 +199,29 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
+# Uploads (photos, documents, agreements, pending import files, exports) go through Django's storage API and are
+# served through the access gate (core.files.file_response): this server's disk by default, an S3-compatible
+# object store when OBJECT_STORE_BUCKET is set, so that a second app server sees every file (docs/deploy.md).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if os.environ.get("OBJECT_STORE_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["OBJECT_STORE_BUCKET"],
+            "endpoint_url": os.environ.get("OBJECT_STORE_URL") or None,  # unset: AWS S3 itself
+            "region_name": os.environ.get("OBJECT_STORE_REGION", "us-east-1"),
+            "access_key": os.environ.get("OBJECT_STORE_ACCESS_KEY") or None,  # unset: the instance's role
+            "secret_key": os.environ.get("OBJECT_STORE_SECRET_KEY") or None,
+            "location": os.environ.get("OBJECT_STORE_PREFIX", ""),
+            "addressing_style": os.environ.get("OBJECT_STORE_ADDRESSING", "path"),  # MinIO, Ceph, moto: path
+            "default_acl": None,  # the bucket's own (private): nothing is read from the store but through the gate
+            "querystring_auth": True,
+            "file_overwrite": False,  # two uploads of one name never replace each other
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = 20 * 1024 * 1024

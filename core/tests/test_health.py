@@ -22,7 +22,7 @@ class DeepHealthTest(CastTestCase):
             self.assertEqual(self.client.get(self.url, HTTP_X_HEALTH_TOKEN="wrong").status_code, 403)
             response = self.client.get(self.url, HTTP_X_HEALTH_TOKEN="monitor-" + "x" * 40)
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(set(response.json()["checks"]), {"database", "cache", "queue", "disk", "keys"})
+        self.assertEqual(set(response.json()["checks"]), {"database", "cache", "queue", "disk", "keys", "files", "replica"})
         self.assertEqual(self.client.get(reverse("core:healthz")).content, b"ok")
 
     def test_a_stalled_queue_and_a_full_disk_answer_503_with_the_reason(self):
@@ -38,3 +38,4 @@ class DeepHealthTest(CastTestCase):
         self.assertIn("后台任务进程可能没有运行", checks["queue"]["detail"])
         self.assertFalse(checks["disk"]["ok"])
         self.assertTrue(checks["database"]["ok"] and checks["keys"]["ok"])
+        self.assertEqual((checks["files"]["ok"], checks["files"]["detail"]), (True, "FileSystemStorage"))

@@ -27,6 +27,7 @@ from core.access import (
 from core.export import xlsx_response
 from core.files import upload_done
 from core.paging import count_response, keyset_page
+from core.replica import reads_may_lag
 from orgs.models import PartyOrg
 
 from .. import search as search_module
@@ -222,6 +223,7 @@ def column_form(request, pk=None):
 
 
 @login_required
+@reads_may_lag
 def search(request):
     query = request.GET.get("q", "").strip()[:100]
     order = "date" if request.GET.get("order") == "date" else "relevance"

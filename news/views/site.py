@@ -23,6 +23,7 @@ from core import versions
 from core.access import get_visible_or_404, subtree_q
 from core.files import file_response
 from core.paging import keyset_page
+from core.replica import reads_may_lag
 from orgs.models import PartyOrg
 
 from .. import search as search_module
@@ -67,6 +68,7 @@ def _with_covers(rows: list[dict]) -> list[dict]:
     return rows
 
 
+@reads_may_lag
 def site_home(request, org_pk):
     unit = _unit(org_pk)
     site = _site(unit)
@@ -83,6 +85,7 @@ def site_home(request, org_pk):
     return _public(render(request, "news/site_home.html", {**site, "latest": latest, "lead": lead}))
 
 
+@reads_may_lag
 def site_column(request, org_pk, column_pk):
     unit = _unit(org_pk)
     column = get_object_or_404(Column, pk=column_pk, org=unit, is_active=True)
@@ -94,6 +97,7 @@ def site_column(request, org_pk, column_pk):
     return _public(render(request, "news/site_column.html", {**_site(unit), "column": column, "page": page}))
 
 
+@reads_may_lag
 def site_banner(request, org_pk):
     profile = get_object_or_404(SiteProfile.objects.only("banner"), org_id=org_pk, org__is_active=True)
     if not profile.banner:
@@ -101,6 +105,7 @@ def site_banner(request, org_pk):
     return file_response(profile.banner, "public, max-age=300")
 
 
+@reads_may_lag
 def site_article(request, org_pk, pk):
     key = services.article_cache_key(pk)
     version = versions.current(services.site_version_name(org_pk))
@@ -168,6 +173,7 @@ class PlainTextAtomFeed(feedgenerator.Atom1Feed):
             handler.addQuickElement("summary", description, {"type": "text"})
 
 
+@reads_may_lag
 def site_feed(request, org_pk, column_pk=None):
     unit = _unit(org_pk)
     articles = _published(unit).select_related("column")
@@ -187,6 +193,7 @@ def site_feed(request, org_pk, column_pk=None):
     return _public(response)
 
 
+@reads_may_lag
 def site_search(request, org_pk):
     unit = _unit(org_pk)
     query = request.GET.get("q", "").strip()[:100]
@@ -195,6 +202,7 @@ def site_search(request, org_pk):
     return render(request, "news/site_search.html", {**_site(unit), "query": query, "hits": hits, "order": order})
 
 
+@reads_may_lag
 def photo_file(request, pk):
     """A published article's photo is public (and cacheable); a draft's only for those who may see the draft."""
     photo = get_object_or_404(ArticlePhoto.objects.select_related("article"), pk=pk)
