@@ -101,29 +101,43 @@ def percentile(values, q):
     return values[min(len(values) - 1, int(round(q / 100 * (len(values) - 1))))]
 
 
-def measure_pages(engine: str, env: dict, scale: str, n: int, only: str = "") -> list[dict]:
-    info = json.loads(
-        subprocess.run(
-            [PYTHON, str(ROOT / "bench" / "fixtures.py"), "--info"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-    )
+def fixture_info(env: dict) -> dict:
+    command = [PYTHON, str(ROOT / "bench" / "fixtures.py"), "--info"]
+    return json.loads(subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout)
+
+
+def start_server(env: dict, workers: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [GUNICORN, "gongjian.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", "1", "--log-level", "error"],
+        [GUNICORN, "gongjian.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", str(workers), "--log-level", "error"],
         cwd=ROOT,
         env=env,
     )
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server
+
+
+def measure_throughput(engine: str, env: dict, clients: int, seconds: float) -> dict:
+    """gunicorn as deployed (docs/deploy.md: 2 workers per core) under `clients` at once (bench/throughput.py)."""
+    from throughput import measure
+
+    info = fixture_info(env)
+    server = start_server(env, 2 * (os.cpu_count() or 1))
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
+        return {"engine": engine, **measure(PORT, info, clients, seconds)}
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def measure_pages(engine: str, env: dict, scale: str, n: int, only: str = "") -> list[dict]:
+    info = fixture_info(env)
+    server = start_server(env, 1)
+    try:
         session = {"Cookie": f"sessionid={info['session']}"}
         secretary = {"Cookie": f"sessionid={info['secretary_session']}"}
         token = {"Authorization": f"Token {info['token']}"}
@@ -252,6 +266,8 @@ def main():
     parser.add_argument("--import-rows", type=int, default=100_000, help="0 skips the import case")
     parser.add_argument("--workdir", default=str(ROOT / "var" / "bench"))
     parser.add_argument("--only", default="", help="measure only the cases whose name has one of these words")
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients of the throughput case")
+    parser.add_argument("--seconds", type=float, default=60, help="length of each throughput phase; 0 skips it")
     parser.add_argument("--build-only", action="store_true", help="build (or refresh) the cached data and stop")
     args = parser.parse_args()
     workdir = Path(args.workdir)
@@ -274,6 +290,11 @@ def main():
         all_cases += measure_pages(
             engine, engine_env(engine, workdir, args.scale), args.scale, args.requests, args.only
         )
+    throughput = []
+    for engine in engines if args.seconds else []:
+        subprocess.run(["sync"], check=False)
+        throughput.append(measure_throughput(engine, engine_env(engine, workdir, args.scale), args.clients,
+                                             args.seconds))  # fmt: skip
     for engine in engines if args.import_rows else []:
         imports.append(measure_import(engine, engine_env(engine, workdir, args.scale), args.import_rows, workdir,
                                       args.scale))  # fmt: skip
@@ -282,6 +303,11 @@ def main():
         print(
             f"{c['name']:<42}{c['engine']:<12}{c['p50_ms']:>9.2f}{c['p95_ms']:>9.2f}{c['p50_ratio']:>8.1f}{c['p95_ratio']:>8.1f}"
         )
+    for t in throughput:
+        mix, floor = t["mix"], t["healthz"]
+        print(f"throughput on {t['engine']}, {t['clients']} clients: mix {mix['req_per_s']} req/s "
+              f"(p50 {mix['p50_ms']} ms, p99 {mix['p99_ms']} ms, {mix['errors']} errors) against /healthz "
+              f"{floor['req_per_s']} req/s (p99 {floor['p99_ms']} ms): {t['ratio_to_healthz']:.0%}")  # fmt: skip
     for i in imports:
         print(f"import {i['rows']} people on {i['engine']}: {i['rows_per_s']} rows/s, peak {i['peak_rss_mb']} MB")
     first = imports[0] if imports else {}
@@ -290,6 +316,7 @@ def main():
         "import_rows_per_s": first.get("rows_per_s"),
         "import_peak_rss_mb": first.get("peak_rss_mb"),
         "imports": imports,
+        "throughput": throughput,
         "extraction": extraction,
     }
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
