@@ -66,8 +66,8 @@ def index(request):
     """A secretary lands on their branch's month; anyone else on the sums of their organisation."""
     if highest_role(request.user) < Role.SECRETARY:
         raise PermissionDenied("只有支部书记及以上角色可以查看党费")
-    branch = sole_scope_root(request.user, Role.SECRETARY)
-    if branch is not None and highest_role(request.user) == Role.SECRETARY:
+    branch = sole_scope_root(request.user, Role.SECRETARY) if highest_role(request.user) == Role.SECRETARY else None
+    if branch is not None:
         today = timezone.localdate()
         return month_page(request, branch.pk, today.year, today.month)
     return sums(request)
@@ -208,7 +208,9 @@ def pay_page(request, pk):
             return redirect("dues:pay", person.pk)
     payments = list(Payment.objects.filter(person=person).order_by("-month")[:24])
     for payment in payments:  # the months paid together print on one receipt
-        payment.together = ",".join(str(p.pk) for p in payments if p.receipt and p.receipt == payment.receipt) or str(payment.pk)
+        payment.together = ",".join(str(p.pk) for p in payments if p.receipt and p.receipt == payment.receipt) or str(
+            payment.pk
+        )
     account = DuesAccount.objects.filter(person=person).first()
     context = {"person": person, "org": membership.org, "form": form, "payments": payments, "account": account,
                "run": services.unpaid_run(account) if account else 0,
@@ -263,7 +265,9 @@ def arrears(request):
     for account in page.rows:  # plain rows: a page of accounts with names is 150 model instances otherwise
         account["run"] = max(months_between(account["covered_through"], last), 0)
         account["owed"] = (account["run"] + account["gaps"]) * (account["amount"] or 0)
-        tone = "red" if account["run"] >= services.LAPSE_MONTHS else "warn" if account["run"] >= cfg["warn_months"] else ""
+        tone = (
+            "red" if account["run"] >= services.LAPSE_MONTHS else "warn" if account["run"] >= cfg["warn_months"] else ""
+        )
         account["tone"] = tone
     context = {
         "page": page,
@@ -277,7 +281,9 @@ def arrears(request):
 
 def sum_lines(org: PartyOrg, months: list) -> list[dict]:
     """The organisation's and each child's paid amount per month, from the kept totals."""
-    children = list(PartyOrg.objects.filter(parent=org, is_active=True).only("id", "name", "path", "kind").order_by("path"))
+    children = list(
+        PartyOrg.objects.filter(parent=org, is_active=True).only("id", "name", "path", "kind").order_by("path")
+    )
     rows = DuesTotal.objects.filter(org_id__in=[org.pk] + [c.pk for c in children], month__in=months)
     totals = {(o, m): (amount, n) for o, m, amount, n in rows.values_list("org_id", "month", "amount", "payments")}
 
@@ -302,11 +308,11 @@ def sums(request):
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else timezone.localdate().year
     months = [datetime.date(year, m, 1) for m in range(1, 13)]
     key = f"dues-sums:{org.pk}:{year}:{versions.current(services.totals_version(org.path))}"
-    lines = cache.get(key)
-    if lines is None:
-        lines = sum_lines(org, months)
-        cache.set(key, lines, 3600)
-    handed = {h.month: h for h in Handover.objects.filter(org=org, month__in=months)}
+    cached = cache.get(key)  # the sums and the handovers, both renewing the version when written
+    if cached is None:
+        cached = (sum_lines(org, months), {h.month: h for h in Handover.objects.filter(org=org, month__in=months)})
+        cache.set(key, cached, 3600)
+    lines, handed = cached
     if request.GET.get("export") == "xlsx":
         headers = ["党组织"] + [f"{m.month}月" for m in months] + ["全年"]
         rows = [[ln["org"].name] + [c or 0 for c in ln["cells"]] + [ln["amount"]] for ln in lines]
@@ -334,6 +340,7 @@ def handover(request, pk):
     else:
         data = form.cleaned_data
         with transaction.atomic():
+            versions.renew(services.totals_version(org.path))  # the cached sums page shows the handovers
             Handover.objects.update_or_create(
                 org=org, month=data["month"],
                 defaults={"org_path": org.path, "amount": data["amount"], "handed_on": data["handed_on"],

@@ -131,7 +131,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "prepare_threshold": None if threshold == "off" else int(threshold),
         # A generic plan cannot see the bounds of a scope or a search prefix and may walk the wrong index;
         # plan each execution with its values (parsing is still saved).
-        "options": "-c plan_cache_mode=force_custom_plan",
+        "options": f"-c plan_cache_mode={os.environ.get('PG_PLAN_CACHE_MODE', 'force_custom_plan')}",
     }
 # Reads that tolerate seconds of lag (public site, search, dashboards) from a streaming replica (core.replica).
 if os.environ.get("DATABASE_REPLICA_URL"):

@@ -4,7 +4,7 @@ from django.urls import reverse
 from core.access import Role, grants_of, minimal_paths, role_at, scope_q
 from core.widgets import use_lookup
 
-from .labels import institution_choices, org_choices
+from .labels import chosen_org_choices, institution_choices
 from .models import Institution, OrgKind, PartyOrg
 from .rules import DEFAULTS, LABELS
 
@@ -31,7 +31,7 @@ class OrgChoiceField(forms.ModelChoiceField):
 def org_lookup(field: forms.ModelChoiceField, min_role: int, kinds=()) -> None:
     """A picker over the organisations of `field`'s queryset: `kinds` must repeat any kind filter it has."""
     query = f"?role={int(min_role)}" + (f"&kind={','.join(kinds)}" if kinds else "")
-    use_lookup(field, reverse("orgs:lookup") + query, org_choices)
+    use_lookup(field, reverse("orgs:lookup") + query, chosen_org_choices)
 
 
 def institution_lookup(field: forms.ModelChoiceField) -> None:

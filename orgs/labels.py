@@ -1,11 +1,12 @@
 """How an organisation or a unit is named in a picker: "单位 › 党委 › 支部", so that twenty "第一党支部" differ."""
 
+from django.core.cache import cache
 from django.db.models import Q
 
 from core.lookup import SEPARATOR
 from core.regions import region_name
 
-from .models import Institution, PartyOrg, ancestor_paths
+from .models import Institution, PartyOrg, ancestor_paths, tree_version
 
 
 def org_choices(orgs) -> list[tuple[int, str, str]]:
@@ -28,6 +29,21 @@ def org_choices(orgs) -> list[tuple[int, str, str]]:
             context.insert(0, unit)
         choices.append((org.pk, org.name, SEPARATOR.join(context)))
     return choices
+
+
+def chosen_org_choices(orgs) -> list[tuple[int, str, str]]:
+    """org_choices for the organisation a form shows as chosen, cached under the tree's version (renewed by
+    every save of an organisation or a unit): a list filtered by an organisation labels it on every page."""
+    orgs = list(orgs)
+    version = tree_version()
+    keys = {org.pk: f"org-label:{version}:{org.pk}" for org in orgs}
+    found = cache.get_many(list(keys.values()))
+    missing = [org for org in orgs if keys[org.pk] not in found]
+    if missing:
+        fresh = {keys[choice[0]]: choice for choice in org_choices(missing)}
+        cache.set_many(fresh, 24 * 3600)
+        found.update(fresh)
+    return [found[keys[org.pk]] for org in orgs]
 
 
 def institution_choices(units) -> list[tuple[int, str, str]]:

@@ -128,6 +128,7 @@ class Institution(models.Model):
     def save(self, *args, **kwargs):
         self.name_norm, self.name_keys = normalise(self.name), search_keys(self.name)
         self.org_path = self.managing_org.path
+        bump_tree_version()  # a unit's name is part of its organisations' labels (orgs.labels)
         super().save(*args, **kwargs)
 
 

@@ -121,7 +121,7 @@ class CollectionTest(CastTestCase):
         self.assertContains(self.client.get(self.month_url()), "110.00")
         ids = ",".join(str(p.pk) for p in payments)
         slips = self.client.get(reverse("dues:receipts") + f"?ids={ids}")
-        self.assertContains(slips, "党费收据 <span class=\"muted\">No. NO.0012</span>", count=2, html=False)
+        self.assertContains(slips, '党费收据 <span class="muted">No. NO.0012</span>', count=2, html=False)
         self.assertContains(slips, "90.00元")
         self.login("outsider")
         self.assertEqual(self.client.get(reverse("dues:receipts") + f"?ids={ids}").status_code, 404)
@@ -213,7 +213,9 @@ class CollectionTest(CastTestCase):
     def test_a_member_who_leaves_is_no_longer_due(self):
         self.set_bases(person_a1=("employed", "6000", "", ""), member_person=("retired", "4000", "", ""))
         self.assertTrue(DuesAccount.objects.filter(person=self.person_a1).exists())
-        self.client.post(reverse("people:end-membership", args=[self.person_a1.pk]), {"date": TODAY.isoformat(), "reason": "去世"})
+        self.client.post(
+            reverse("people:end-membership", args=[self.person_a1.pk]), {"date": TODAY.isoformat(), "reason": "去世"}
+        )
         self.assertFalse(DuesAccount.objects.filter(person=self.person_a1).exists())
         self.client.post(reverse("people:deactivate", args=[self.member_person.pk]))
         self.assertFalse(DuesAccount.objects.exists())
