@@ -1,16 +1,19 @@
 """星级党支部 / 示范点 assessment: schemes and their indicators, each branch's self-assessment, the committee's
 review and confirmation, publication, and the results with the star distribution against the target."""
 
+import hashlib
 from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
 
+from core import versions
 from core.access import (
     Role,
     get_visible_or_404,
@@ -179,6 +182,19 @@ def _typed_scores(request, assessment: Assessment) -> dict[int, tuple]:
     return values
 
 
+def star_distribution(user, scheme, qs, org: str) -> Counter:
+    """How many of the visible organisations got each star rating, cached under the version that every write
+    to an assessment renews (services.ORG_PAGES_VERSION): a sector's scheme counts thousands of rows."""
+    scope = "*" if user.is_superuser else "|".join(granted_roots(user, Assessment.access_roles["view"]))
+    digest = hashlib.sha256(f"{scope}:{org}".encode()).hexdigest()[:16]
+    key = f"star-distribution:{scheme.pk}:{digest}:{versions.current(services.ORG_PAGES_VERSION)}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = dict(qs.exclude(stars=0).values("stars").annotate(n=Count("id")).values_list("stars", "n"))
+        cache.set(key, counts, 3600)
+    return Counter(counts)
+
+
 @login_required
 def scheme_results(request, pk):
     scheme = get_visible_or_404(request.user, AssessmentScheme.objects.select_related("issuer_org"), pk=pk)
@@ -196,7 +212,7 @@ def scheme_results(request, pk):
         return xlsx_response(
             request, scheme.name, ["党组织", "状态", "自评分", "审核分", "满意度", "最终得分", "星级"], rows
         )
-    distribution = Counter(dict(qs.exclude(stars=0).values("stars").annotate(n=Count("id")).values_list("stars", "n")))
+    distribution = star_distribution(request.user, scheme, qs, org)
     if stars.isdigit():
         qs = qs.filter(stars=int(stars))
     if counted := count_response(request, qs, RESULT_ORDERING[1:]):
