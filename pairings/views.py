@@ -167,10 +167,13 @@ def pairing_detail(request, pk):
         else []
     )
     commitments = defaultdict(list)
-    for c in pairing.commitments.select_related("heading", "owner__org"):
+    shown = pairing.commitments.select_related("heading", "owner__org").only(*COMMITMENT_FIELDS)
+    for c in shown:
         commitments[c.heading.name].append(c)
-    needs = list(Need.objects.filter(pairing=pairing).select_related("member__org"))
-    resources = list(Resource.objects.filter(pairing=pairing).select_related("member__org"))
+    needs = list(Need.objects.filter(pairing=pairing).select_related("member__org").only(*LIST_FIELDS, "status"))
+    resources = list(
+        Resource.objects.filter(pairing=pairing).select_related("member__org").only(*LIST_FIELDS, "capacity")
+    )
     can_change = can(request.user, pairing, "change")
     days = services.dormant_days()
     context = {
@@ -195,6 +198,19 @@ def pairing_detail(request, pk):
     return render(request, "pairings/pairing_detail.html", context)
 
 
+# What the page shows of the lists and the matching reads (pairings.matching): the joined rows' other columns
+# cost more to select and build than the page's own queries.
+COMMITMENT_FIELDS = (
+    "pairing_id",
+    "heading__name",
+    "owner__org__name",
+    "content",
+    "target",
+    "due_on",
+    "progress",
+    "status",
+)
+LIST_FIELDS = ("member__org__name", "member_id", "heading_id", "title", "title_norm")
 MEMBER_FIELDS = ("pairing_id", "org_id", "org_path", "is_lead", "joined_on", "left_on", "accepted_at")
 
 
