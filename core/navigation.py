@@ -7,6 +7,7 @@ as every role and opens every item shown, so a shown link never answers 403.
 from dataclasses import dataclass
 from functools import cache
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
 from .access import Role, highest_role
@@ -72,7 +73,9 @@ def menu_for(user) -> list[tuple[str, list[tuple[str, str]]]]:
     """(group, [(label, url)]) for the groups with at least one page the user may open."""
     if not user.is_authenticated:
         return []
-    return _menu_of(10**6 if user.is_superuser else highest_role(user), get_script_prefix(), get_urlconf())
+    return _menu_of(
+        10**6 if user.is_superuser else highest_role(user), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF
+    )
 
 
 @cache
