@@ -56,9 +56,11 @@ class ReplicaTest(TransactionTestCase):
 
     def column_page(self, client):
         url = reverse("news:site-column", args=[self.cast.org_a.pk, self.column.pk])
-        with CaptureQueriesContext(connections["default"]) as primary:
-            with CaptureQueriesContext(connections[REPLICA]) as replica:
-                response = client.get(url)
+        with (
+            CaptureQueriesContext(connections["default"]) as primary,
+            CaptureQueriesContext(connections[REPLICA]) as replica,
+        ):
+            response = client.get(url)
         self.assertEqual(response.status_code, 200)
         return response.content.decode(), len(primary), len(replica)
 
