@@ -5,8 +5,10 @@ place, host, recorder, 应到/实到, absentees with reasons, agenda, minutes an
 """
 
 import datetime
+import functools
 import io
 import re
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape as xml_escape
@@ -14,8 +16,6 @@ from xml.sax.saxutils import escape as xml_escape
 from django.utils import timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from markupsafe import Markup, escape
@@ -201,22 +201,10 @@ def set_font(style, name: str, size: int) -> None:
     rfonts.set(qn("w:eastAsia"), name)
 
 
-def add_title(doc, text: str, subtitle: str = "") -> None:
-    """A centred 黑体 heading as on a printed 记录本 (Word's Title style would add a coloured rule under it)."""
-    title = doc.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run(text)
-    run.bold, run.font.size, run.font.name = True, Pt(20), HEADING_FONT
-    run.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), HEADING_FONT)
-    if subtitle:
-        sub = doc.add_paragraph(subtitle)
-        sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-
-# The body is written as WordprocessingML text and parsed once: python-docx builds every cell, run and property
-# through its object model (style names looked up by scanning all styles, a row's cells by walking the whole
-# table), which cost ~300 ms for a year's ~60 meeting tables; the same XML as text costs a few milliseconds.
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# The body is written as WordprocessingML text into a template made once by python-docx: its object model builds
+# every cell, run and property one call at a time (style names looked up by scanning all styles, a row's cells by
+# walking the whole table), which cost ~300 ms for a year's ~60 meeting tables; the same XML as text costs a few
+# milliseconds.
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # control characters pasted into minutes
 PAGE_BREAK = '<w:p><w:r><w:br w:type="page"/></w:r></w:p>'
 FIELD_WIDTHS = (Cm(3.4), Cm(12.2))
@@ -265,25 +253,42 @@ def field_table_xml(rows: list[tuple[str, str]]) -> str:
     return xml_table([list(row) for row in rows], FIELD_WIDTHS, centred=True, bold_first=True)
 
 
-def append_xml(doc, fragment: str) -> None:
-    """Put the WordprocessingML fragment at the end of the document's body (before its section settings)."""
-    holder = parse_xml(f'<w:body xmlns:w="{W_NS}">{fragment}</w:body>')
-    section = doc.element.body.sectPr
-    for child in list(holder):
-        section.addprevious(child)
+def title_xml(text: str, subtitle: str = "") -> str:
+    """A centred 黑体 heading as on a printed 记录本 (Word's Title style would add a coloured rule under it)."""
+    fonts = f'<w:rFonts w:ascii="{HEADING_FONT}" w:hAnsi="{HEADING_FONT}" w:eastAsia="{HEADING_FONT}"/>'
+    centred = '<w:pPr><w:jc w:val="center"/></w:pPr>'
+    title = f'<w:p>{centred}<w:r><w:rPr>{fonts}<w:b/><w:sz w:val="40"/></w:rPr>{xml_text(text)}</w:r></w:p>'
+    return title + (f"<w:p>{centred}<w:r>{xml_text(subtitle)}</w:r></w:p>" if subtitle else "")
 
 
-def docx_bytes(doc) -> bytes:
+@functools.cache
+def template_parts() -> dict[str, bytes]:
+    """The parts of an empty document with the page and fonts set, made once by python-docx: opening its
+    template and setting the styles cost 8 ms a document."""
     out = io.BytesIO()
-    doc.save(out)
+    new_document().save(out)
+    with zipfile.ZipFile(out) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def docx_with_body(body: str) -> bytes:
+    """A .docx whose body is the WordprocessingML text `body`, followed by the template's section settings."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in template_parts().items():
+            if name == "word/document.xml":
+                document = data.decode()
+                at = document.rindex("<w:sectPr")
+                data = (document[:at] + body + document[at:]).encode()
+            package.writestr(name, data)
     return out.getvalue()
 
 
 def year_ledger_docx(org: PartyOrg, year: int, entries: list[Entry], periods: list[list]) -> bytes:
-    doc = new_document()
-    add_title(doc, f"{org.name}", f"{year}年度“三会一课”及组织生活记录")
-    doc.add_paragraph(f"共记录活动 {len(entries)} 次。生成时间：{timezone.localtime():%Y年%m月%d日 %H:%M}")
-    parts = []
+    parts = [
+        title_xml(f"{org.name}", f"{year}年度“三会一课”及组织生活记录"),
+        xml_paragraph(f"共记录活动 {len(entries)} 次。生成时间：{timezone.localtime():%Y年%m月%d日 %H:%M}"),
+    ]
     if periods:
         parts.append(xml_paragraph("开展情况统计", style="Heading1"))
         # the rule's name wide, twelve months and the year narrow: A4 portrait holds it in 9 pt
@@ -295,18 +300,17 @@ def year_ledger_docx(org: PartyOrg, year: int, entries: list[Entry], periods: li
         parts.append(xml_paragraph(f"{timezone.localtime(a.starts_at):%m月%d日} {a.kind.name}：{a.title}",
                                    style="Heading2"))  # fmt: skip
         parts.append(field_table_xml(entry_fields(entry)))
-    append_xml(doc, "".join(parts))
-    return docx_bytes(doc)
+    return docx_with_body("".join(parts))
 
 
 def meeting_record_docx(entry: Entry) -> bytes:
     a = entry.activity
-    doc = new_document()
-    add_title(doc, "会议记录", f"{a.lead_org.name}")
-    append_xml(doc, field_table_xml([("会议名称", a.title), *entry_fields(entry)]))
-    doc.add_paragraph()
-    doc.add_paragraph("主持人（签字）：　　　　　　　　记录人（签字）：")
-    return docx_bytes(doc)
+    return docx_with_body(
+        title_xml("会议记录", f"{a.lead_org.name}")
+        + field_table_xml([("会议名称", a.title), *entry_fields(entry)])
+        + xml_paragraph()
+        + xml_paragraph("主持人（签字）：　　　　　　　　记录人（签字）：")
+    )
 
 
 # --- .xlsx --------------------------------------------------------------------------------------------
