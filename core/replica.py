@@ -1,9 +1,9 @@
 """Reads that tolerate seconds of lag go to a read replica when DATABASE_REPLICA_URL names one (docs/deploy.md).
 
-Only views marked @reads_may_lag read from it: the public site, search, the dashboards. Everything else, every
-write, and every read inside a transaction stays on the primary. A signed-in user who has just saved something
-reads from the primary for REPLICA_PIN_SECONDS afterwards, so that the page after a save shows the save (a
-cookie set by ReadYourWritesMiddleware on every successful unsafe request)."""
+Only views marked @reads_may_lag read from it: the public site's lists and search, signed-in search, the
+dashboards. Everything else, every write, and every read inside a transaction stays on the primary. A signed-in
+user who has just saved something reads from the primary for REPLICA_PIN_SECONDS afterwards, so that the page
+after a save shows the save (a cookie set by ReadYourWritesMiddleware on every successful unsafe request)."""
 
 import contextvars
 import functools

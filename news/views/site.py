@@ -105,8 +105,7 @@ def site_banner(request, org_pk):
     return file_response(profile.banner, "public, max-age=300")
 
 
-@reads_may_lag
-def site_article(request, org_pk, pk):
+def site_article(request, org_pk, pk):  # from the primary: it fills a cache keyed by the site's version
     key = services.article_cache_key(pk)
     version = versions.current(services.site_version_name(org_pk))
     cached = cache.get(key)
