@@ -34,7 +34,11 @@ test: install
 test-postgres: install
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/gongjian} $(BIN)/python -m pytest -q
 
+# On SQLite the browser tests use a database file: the default in-memory test database shares one cache between
+# the live server's threads, where two writes at once fail at once ("database table is locked") instead of waiting.
 test-browser: install
+	mkdir -p var
+	if [ -z "$$DATABASE_URL" ]; then export TEST_DATABASE_NAME="$(CURDIR)/var/test-browser.sqlite3"; fi; \
 	GONGJIAN_REQUIRE_BROWSER=1 $(BIN)/python -m pytest -q -m browser
 
 lint: install
