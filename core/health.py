@@ -77,7 +77,7 @@ def keys() -> str:
 def file_storage() -> str:
     """Uploads can be read back: this disk, or the object store that every app server shares."""
     from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
+    from django.core.files.storage import default_storage, storages
 
     name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     try:
@@ -86,7 +86,7 @@ def file_storage() -> str:
                 raise RuntimeError("文件存储写入后读不回")
     finally:
         default_storage.delete(name)
-    return type(default_storage._wrapped).__name__
+    return type(storages["default"]).__name__
 
 
 REPLICA_LAG_LIMIT = timedelta(seconds=60)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from core import versions
 from core.access import Role, get_visible_or_404, highest_role, role_at, scope_q
 from core.export import xlsx_response
+from core.forms import show_refusal
 from core.paging import keyset_page
 from orgs.forms import OrgFilterForm, sole_scope_root
 from orgs.models import PartyOrg
@@ -155,9 +156,7 @@ def save_bases(request, rows, year) -> int | None:
                                       base=data["base"], amount=data["amount"], reason=data["reason"])  # fmt: skip
                 except ValidationError as error:
                     failed = True
-                    errors_by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.messages}
-                    for field, errors in errors_by_field.items():
-                        row["form"].add_error(field if field in row["form"].fields else None, errors)
+                    show_refusal(row["form"], error)
             if failed:
                 raise ValidationError("rollback")
     except ValidationError:
