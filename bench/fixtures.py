@@ -177,6 +177,7 @@ def info():
                 "column": column.pk if column else None,
                 "article": article.pk if article else None,
                 "common_word": "医院",
+                "common_words": "党员 医院",
                 "search_words": "主题党日 志愿服务",
                 "session": session_for(admin),
                 "token": token.key,

@@ -218,8 +218,9 @@ class DocumentKind(models.TextChoices):
 class SearchDocument(models.Model):
     """What search reads: one row per article or activity, with segmented simplified tokens.
 
-    SQLite indexes `tokens` in an FTS5 table (migration 0002); PostgreSQL in a GIN index over
-    to_tsvector('simple', tokens). Scope and publication are plain columns filtered in the same query.
+    SQLite indexes `tokens` in an FTS5 table whose rowid is `sort_key` (migrations 0002, 0007); PostgreSQL in a
+    GIN index over to_tsvector('simple', tokens) beside a b-tree on `sort_key`. Scope and publication are index
+    words (search.scope_tokens) and plain columns filtered in the same query.
     """
 
     kind = models.CharField(max_length=10, choices=DocumentKind.choices)
@@ -227,6 +228,7 @@ class SearchDocument(models.Model):
     org_path = PathField()
     is_public = models.BooleanField(default=False)
     day = models.DateField(null=True)
+    sort_key = models.BigIntegerField(unique=True)  # newest first, packed (search.sort_key)
     title = models.CharField(max_length=200)
     text = models.TextField(blank=True)
     tokens = models.TextField(blank=True)

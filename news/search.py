@@ -2,9 +2,15 @@
 
 Text is normalised at write time (NFKC, simplified, no pinyin artefacts) and segmented by jieba (search mode,
 so 东莞市第七人民医院 also yields 东莞 and 医院); titles add their single characters and pairs so that one- and
-two-character queries (党, 医院) find titles. Queries are segmented the same way and every word must match.
-Relevance ranks the most recent CANDIDATE_CAP matches only: ranking all matches of a common word costs about a
-second at a million documents (PERFORMANCE.md).
+two-character queries (党, 医院) find titles, and every title word is indexed a second time with a "zt" prefix
+so that "in the title" is a question the index answers. Queries are segmented the same way; every word must
+match.
+
+Order (decision 0013): the index's own row order is the date order. A document's sort key is its day, then
+its kind and id, packed into one integer (`sort_key`); it is the FTS5 rowid on SQLite and a b-tree column on
+PostgreSQL, so "newest first" reads matches in index order and stops after a page, however common the word.
+Relevance is a few tiers, each read newest first: every query word in the title, then some, then none. Nothing
+is approximate: a tier's page is exact, and a deeper page reads only as far as it reaches (MAX_RESULTS).
 """
 
 import re
@@ -12,6 +18,7 @@ from dataclasses import dataclass
 
 import rjieba
 from django.db import connection
+from django.utils import timezone
 from django.utils.html import escape
 from markupsafe import Markup
 
@@ -22,25 +29,46 @@ from orgs.models import SEGMENT_WIDTH, ancestor_paths
 from .extract.lines import matching_form
 from .models import DocumentKind, SearchDocument
 
-CANDIDATE_CAP = 1000
-# Search the most recently indexed documents first and widen only when a page is not full: a common word
-# matches most of a province's documents, and neither FTS5 nor GIN can rank or sort all of them in a few ms.
-WINDOWS = (20_000, 0)  # 0: everything
+MAX_RESULTS = 1000  # as far as paging goes: a page beyond it would read a thousand matches to skip them
 SNIPPET_CHARS = 120
 _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_KIND_CODE = {DocumentKind.ARTICLE: 1, DocumentKind.ACTIVITY: 2}
+_DAY_SHIFT, _KIND_SHIFT = 40, 37  # day ordinal · 3 bits of kind · 37 bits of id: one signed 64-bit integer
+
+
+def sort_key(day, kind: str, object_id: int) -> int:
+    """Newest first is this key descending: the day, then the kind, then the id (a document without a day last)."""
+    ordinal = day.toordinal() if day else 0
+    return (ordinal << _DAY_SHIFT) | (_KIND_CODE[kind] << _KIND_SHIFT) | object_id
+
+
+def document_row(kind: str, object_id: int, *, org_path: str, is_public: bool, when, title: str, text: str) -> dict:
+    """The SearchDocument columns of one article or activity (`when` a date or an aware datetime)."""
+    day = timezone.localtime(when).date() if hasattr(when, "hour") else when
+    return {
+        "kind": kind, "object_id": object_id, "org_path": org_path, "is_public": is_public, "day": day,
+        "sort_key": sort_key(day, kind, object_id), "title": title[:200], "text": text[:4000],
+        "tokens": document_tokens(title, text, org_path=org_path, is_public=is_public, kind=kind),
+    }  # fmt: skip
 
 
 def document_tokens(title: str, text: str, *, org_path: str, is_public: bool, kind: str) -> str:
-    title_norm, text_norm = normalise(title), normalise(text)
-    words = _words(rjieba.cut_for_search(title_norm)) * 2
-    cjk = [c for c in title_norm if _CJK.match(c)]
-    words += cjk + ["".join(pair) for pair in zip(cjk, cjk[1:])]
-    body_words = _words(rjieba.cut_for_search(text_norm))
-    words += body_words
+    body_words = _words(rjieba.cut_for_search(normalise(text)))
     # jieba's HMM glues unknown names to a neighbour (雷继敏作): pairs of long words let a name still match.
-    words += [pair for w in body_words if len(w) >= 3 and _CJK.match(w) for pair in _pairs(w)]
+    body_words += [pair for w in body_words if len(w) >= 3 and _CJK.match(w) for pair in _pairs(w)]
+    title_words = title_tokens(title)
+    words = title_words + [TITLE_PREFIX + w for w in title_words] + body_words
     return " ".join(words + scope_tokens(org_path, is_public, kind))
+
+
+def title_tokens(title: str) -> list[str]:
+    title_norm = normalise(title)
+    cjk = [c for c in title_norm if _CJK.match(c)]
+    return _words(rjieba.cut_for_search(title_norm)) + cjk + ["".join(pair) for pair in zip(cjk, cjk[1:])]
+
+
+TITLE_PREFIX = "zt"
 
 
 def scope_tokens(org_path: str, is_public: bool, kind: str) -> list[str]:
@@ -65,6 +93,12 @@ def _pairs(word: str) -> list[str]:
     return [word[i : i + 2] for i in range(len(word) - 1)]
 
 
+def search_offset(request) -> int:
+    """The page asked for, as an offset in steps of a page; anything else is the first page."""
+    raw = request.GET.get("offset", "")
+    return min(int(raw), MAX_RESULTS) // 20 * 20 if raw.isdigit() and len(raw) < 8 else 0
+
+
 def query_words(query: str) -> list[str]:
     return list(dict.fromkeys(_words(rjieba.cut(normalise(query)))))[:12]
 
@@ -74,12 +108,8 @@ def _words(tokens) -> list[str]:
 
 
 def index(kind: str, object_id: int, *, org_path: str, is_public: bool, day, title: str, text: str) -> None:
-    SearchDocument.objects.update_or_create(
-        kind=kind, object_id=object_id,
-        defaults={"org_path": org_path, "is_public": is_public, "day": day, "title": title[:200],
-                  "text": text[:4000],
-                  "tokens": document_tokens(title, text, org_path=org_path, is_public=is_public, kind=kind)},
-    )  # fmt: skip
+    row = document_row(kind, object_id, org_path=org_path, is_public=is_public, when=day, title=title, text=text)
+    SearchDocument.objects.update_or_create(kind=kind, object_id=object_id, defaults=row)
 
 
 def remove(kind: str, object_id: int) -> None:
@@ -95,6 +125,53 @@ class Hit:
     day: object
 
 
+@dataclass(frozen=True)
+class Syntax:
+    """How one engine writes a boolean full-text query."""
+
+    quote: str
+    both: str
+    either: str
+    but_not: str
+
+    def word(self, word: str, prefix: str = "") -> str:
+        """A word, or for a long Chinese word, the word or all of its pairs (see document_tokens)."""
+        clean = word.replace('"', "").replace("'", "").replace("\\", "")
+        term = self.quote + prefix + clean + self.quote
+        if len(clean) >= 3 and _CJK.match(clean):
+            pairs = self.all_of([self.quote + prefix + p + self.quote for p in _pairs(clean)])
+            return f"({term}{self.either}{pairs})"
+        return term
+
+    def all_of(self, parts: list[str]) -> str:
+        return "(" + self.both.join(parts) + ")"
+
+    def any_of(self, parts: list[str]) -> str:
+        return "(" + self.either.join(parts) + ")"
+
+
+FTS5 = Syntax('"', " AND ", " OR ", " NOT ")
+TSQUERY = Syntax("'", " & ", " | ", " & !")
+
+
+def tiers(words: list[str], scope: list[list[str]], order: str, syntax: Syntax) -> list[str]:
+    """The queries whose results, each newest first, concatenated, are the order asked for."""
+    quoted = [[syntax.quote + t + syntax.quote for t in tokens] for tokens in scope]
+    base = syntax.all_of([syntax.word(w) for w in words] + [syntax.any_of(q) for q in quoted])
+    if order == "date":
+        return [base]
+    in_title = [syntax.word(w, TITLE_PREFIX) for w in words]
+    all_in_title = syntax.all_of(in_title)
+    if len(words) == 1:
+        return [f"{base}{syntax.both}{all_in_title}", f"{base}{syntax.but_not}{all_in_title}"]
+    some_in_title = syntax.any_of(in_title)
+    return [
+        f"{base}{syntax.both}{all_in_title}",
+        f"({base}{syntax.both}{some_in_title}){syntax.but_not}{all_in_title}",
+        f"{base}{syntax.but_not}{some_in_title}",
+    ]
+
+
 def search(
     query: str,
     *,
@@ -108,19 +185,19 @@ def search(
 ) -> list[Hit]:
     """Hits visible to the user (or only published articles, under org_path, for the public site)."""
     words = query_words(query)
-    if not words:
+    if not words or offset >= MAX_RESULTS:
         return []
     filters, params, scope = _filters(user, public_only, org_path, kinds)
     if filters is None:
         return []
-    run = _postgres if connection.vendor == "postgresql" else _sqlite
-    newest = SearchDocument.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    for window in WINDOWS:
-        floor = newest - window if window else 0
-        rows = run(words, scope, filters, params, order, offset, limit, floor)
-        if len(rows) >= limit or floor <= 0:
+    run, syntax = (_postgres, TSQUERY) if connection.vendor == "postgresql" else (_sqlite, FTS5)
+    wanted = min(offset + limit, MAX_RESULTS)
+    rows = []
+    for match in tiers(words, scope, order, syntax):
+        rows += run(match, filters, params, wanted - len(rows))
+        if len(rows) >= wanted:
             break
-    return [_hit(row, words) for row in rows]
+    return [_hit(row, words) for row in rows[offset:wanted]]
 
 
 def _filters(user, public_only, org_path, kinds):
@@ -153,59 +230,23 @@ def _filters(user, public_only, org_path, kinds):
 _COLUMNS = "d.kind, d.object_id, d.title, d.text, d.day"
 
 
-def _fts_term(word: str, quote: str, both: str, either: str) -> str:
-    """A word, or for a long Chinese word, the word or all of its pairs (see document_tokens)."""
-    clean = word.replace('"', "").replace("'", "").replace("\\", "")
-    term = quote + clean + quote
-    if len(clean) >= 3 and _CJK.match(clean):
-        pairs = f" {both} ".join(quote + p + quote for p in _pairs(clean))
-        return f"({term} {either} ({pairs}))"
-    return term
-
-
-def _any_of(tokens: list[str], quote: str, either: str) -> str:
-    return "(" + f" {either} ".join(quote + t + quote for t in tokens) + ")"
-
-
-def _sqlite(words, scope, filters, params, order, offset, limit, floor):
-    match = " AND ".join([_fts_term(w, '"', "AND", "OR") for w in words] + [_any_of(t, '"', "OR") for t in scope])
-    if order == "date":
-        sql = (
-            f"SELECT {_COLUMNS} FROM news_search_fts f JOIN news_searchdocument d ON d.id = f.rowid "
-            f"WHERE news_search_fts MATCH %s AND f.rowid > %s AND {filters} ORDER BY d.day DESC, d.id DESC "
-            f"LIMIT %s OFFSET %s"
-        )
-        args = [match, floor, *params, limit, offset]
-    else:
-        sql = (
-            f"SELECT {_COLUMNS} FROM (SELECT rowid, rank FROM news_search_fts WHERE news_search_fts MATCH %s "
-            f"AND rowid > %s ORDER BY rowid DESC LIMIT %s) f JOIN news_searchdocument d ON d.id = f.rowid "
-            f"WHERE {filters} ORDER BY f.rank, d.day DESC LIMIT %s OFFSET %s"
-        )
-        args = [match, floor, CANDIDATE_CAP, *params, limit, offset]
+def _sqlite(match, filters, params, limit):
+    sql = (
+        f"SELECT {_COLUMNS} FROM news_search_fts f JOIN news_searchdocument d ON d.sort_key = f.rowid "
+        f"WHERE news_search_fts MATCH %s AND {filters} ORDER BY f.rowid DESC LIMIT %s"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, args)
+        cursor.execute(sql, [match, *params, limit])
         return cursor.fetchall()
 
 
-def _postgres(words, scope, filters, params, order, offset, limit, floor):
-    tsquery = " & ".join([_fts_term(w, "'", "&", "|") for w in words] + [_any_of(t, "'", "|") for t in scope])
-    if order == "date":
-        sql = (
-            f"SELECT {_COLUMNS} FROM news_searchdocument d WHERE d.tsv @@ to_tsquery('simple', %s) AND d.id > %s "
-            f"AND {filters} ORDER BY d.day DESC NULLS LAST, d.id DESC LIMIT %s OFFSET %s"
-        )
-        args = [tsquery, floor, *params, limit, offset]
-    else:
-        sql = (
-            f"SELECT {_COLUMNS} FROM (SELECT id, ts_rank(tsv, to_tsquery('simple', %s)) AS score "
-            f"FROM news_searchdocument WHERE tsv @@ to_tsquery('simple', %s) AND id > %s ORDER BY id DESC LIMIT %s) c "
-            f"JOIN news_searchdocument d ON d.id = c.id WHERE {filters} "
-            f"ORDER BY c.score DESC, d.day DESC NULLS LAST LIMIT %s OFFSET %s"
-        )
-        args = [tsquery, tsquery, floor, CANDIDATE_CAP, *params, limit, offset]
+def _postgres(match, filters, params, limit):
+    sql = (
+        f"SELECT {_COLUMNS} FROM news_searchdocument d WHERE d.tsv @@ to_tsquery('simple', %s) AND {filters} "
+        f"ORDER BY d.sort_key DESC LIMIT %s"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, args)
+        cursor.execute(sql, [match, *params, limit])
         return cursor.fetchall()
 
 

@@ -12,7 +12,7 @@ from core.bulk import insert_rows, reserve_ids
 from orgs.models import OrgKind, PartyOrg
 
 from .models import Article, Column, DocumentKind, SearchDocument, Status, story_key
-from .search import document_tokens
+from .search import document_row
 
 SCALES = {"small": 2_000, "province": 100_000, "national": 1_000_000}
 MARKER = "党建动态（模拟）"
@@ -62,9 +62,11 @@ def generate_news(root: PartyOrg, articles: int, seed: int = 2024) -> int:
             html = "".join(f"<p>{p}</p>" for p in body)
             text = "\n".join(body)
             rows.append(_row(pk, org_id, path, column_of[org_id], title, html, text, published, now, rng))
-            docs.append({"kind": DocumentKind.ARTICLE, "object_id": pk, "org_path": path, "is_public": True,
-                         "day": timezone.localtime(published).date(), "title": title, "text": text[:4000],
-                         "tokens": document_tokens(title, text, org_path=path, is_public=True, kind=DocumentKind.ARTICLE)})  # fmt: skip
+            docs.append(
+                document_row(
+                    DocumentKind.ARTICLE, pk, org_path=path, is_public=True, when=published, title=title, text=text
+                )
+            )
         insert_rows(Article, rows)
         insert_rows(SearchDocument, docs)
         made += count
@@ -100,9 +102,9 @@ def index_activities(batch: int = BATCH) -> int:
         if pk in indexed:
             continue
         text = f"{place}\n{summary}".strip()
-        rows.append({"kind": DocumentKind.ACTIVITY, "object_id": pk, "org_path": path, "is_public": False,
-                     "day": timezone.localtime(starts).date(), "title": title[:200], "text": text[:4000],
-                     "tokens": document_tokens(title, text, org_path=path, is_public=False, kind=DocumentKind.ACTIVITY)})  # fmt: skip
+        rows.append(
+            document_row(DocumentKind.ACTIVITY, pk, org_path=path, is_public=False, when=starts, title=title, text=text)
+        )
         if len(rows) >= batch:
             insert_rows(SearchDocument, rows)
             total += len(rows)

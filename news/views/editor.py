@@ -228,10 +228,11 @@ def search(request):
     query = request.GET.get("q", "").strip()[:100]
     order = "date" if request.GET.get("order") == "date" else "relevance"
     kinds = tuple(k for k in (request.GET.get("kind", ""),) if k in DocumentKind.values)
-    offset = int(request.GET.get("offset", "0")) if request.GET.get("offset", "0").isdigit() else 0
+    offset = search_module.search_offset(request)
     if highest_role(request.user) < Role.SECRETARY:
         raise PermissionDenied("搜索文章和活动需要支部书记及以上角色；公开文章请在单位网站搜索。")
     hits = search_module.search(query, user=request.user, order=order, kinds=kinds, offset=offset) if query else []
     return render(request, "news/search.html", {
         "query": query, "hits": hits, "order": order, "kind": kinds[0] if kinds else "", "offset": offset,
+        "max_results": search_module.MAX_RESULTS,
     })  # fmt: skip

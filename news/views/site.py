@@ -197,8 +197,14 @@ def site_search(request, org_pk):
     unit = _unit(org_pk)
     query = request.GET.get("q", "").strip()[:100]
     order = "date" if request.GET.get("order") == "date" else "relevance"
-    hits = search_module.search(query, public_only=True, org_path=unit.path, order=order) if query else []
-    return render(request, "news/site_search.html", {**_site(unit), "query": query, "hits": hits, "order": order})
+    offset = search_module.search_offset(request)
+    hits = (
+        search_module.search(query, public_only=True, org_path=unit.path, order=order, offset=offset) if query else []
+    )
+    return render(request, "news/site_search.html", {
+        **_site(unit), "query": query, "hits": hits, "order": order, "offset": offset,
+        "max_results": search_module.MAX_RESULTS,
+    })  # fmt: skip
 
 
 @reads_may_lag

@@ -2,11 +2,10 @@
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
 from activities.models import Activity
 from news.models import Article, DocumentKind, SearchDocument
-from news.search import document_tokens
+from news.search import document_row
 
 BATCH = 2000
 
@@ -37,9 +36,11 @@ class Command(BaseCommand):
         batch, total = [], 0
         for row in rows.order_by("id").iterator(BATCH):
             kind, pk, path, public, when, title, text = shape(row)
-            day = timezone.localtime(when).date() if when else None
-            batch.append(SearchDocument(kind=kind, object_id=pk, org_path=path, is_public=public, day=day,
-                                        title=title[:200], text=text[:4000], tokens=document_tokens(title, text, org_path=path, is_public=public, kind=kind)))  # fmt: skip
+            batch.append(
+                SearchDocument(
+                    **document_row(kind, pk, org_path=path, is_public=public, when=when, title=title, text=text)
+                )
+            )
             if len(batch) >= BATCH:
                 SearchDocument.objects.bulk_create(batch)
                 total += len(batch)

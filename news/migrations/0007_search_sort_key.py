@@ -1,0 +1,104 @@
+"""Search reads matches in date order and stops after a page (decision 0013).
+
+Every document gets `sort_key` (day, kind, id packed newest-first; news.search.sort_key) and its title words a
+second time with the "zt" prefix. On SQLite the FTS5 index is rebuilt with `sort_key` as its rowid; on
+PostgreSQL a b-tree on `sort_key` stands beside the GIN index. The index is dropped while rows are rewritten
+and built once afterwards: updating it row by row costs minutes on a province's documents.
+"""
+
+from django.db import migrations, models
+
+BATCH = 5000
+DAY, KIND = 1 << 40, 1 << 37
+KIND_CODE = "CASE kind WHEN 'article' THEN 1 ELSE 2 END"  # news.search._KIND_CODE
+ORDINAL = {  # date.toordinal() in SQL; a document without a day sorts last (0)
+    "sqlite": "COALESCE(CAST(julianday(day) - 1721424.5 AS INTEGER), 0)",
+    "postgresql": "COALESCE(day - DATE '0001-01-01' + 1, 0)",
+}
+
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS news_search_au", "DROP TRIGGER IF EXISTS news_search_ad",
+    "DROP TRIGGER IF EXISTS news_search_ai", "DROP TABLE IF EXISTS news_search_fts",
+]  # fmt: skip
+
+
+def sqlite_index(rowid: str) -> list[str]:
+    return [
+        "CREATE VIRTUAL TABLE news_search_fts USING fts5(tokens, content='news_searchdocument', "
+        f"content_rowid='{rowid}', tokenize='unicode61 remove_diacritics 0')",
+        "INSERT INTO news_search_fts(news_search_fts) VALUES ('rebuild')",
+        "CREATE TRIGGER news_search_ai AFTER INSERT ON news_searchdocument BEGIN "
+        f"INSERT INTO news_search_fts(rowid, tokens) VALUES (new.{rowid}, new.tokens); END",
+        "CREATE TRIGGER news_search_ad AFTER DELETE ON news_searchdocument BEGIN "
+        f"INSERT INTO news_search_fts(news_search_fts, rowid, tokens) VALUES ('delete', old.{rowid}, old.tokens); END",
+        f"CREATE TRIGGER news_search_au AFTER UPDATE OF tokens, {rowid} ON news_searchdocument BEGIN "
+        f"INSERT INTO news_search_fts(news_search_fts, rowid, tokens) VALUES ('delete', old.{rowid}, old.tokens); "
+        f"INSERT INTO news_search_fts(rowid, tokens) VALUES (new.{rowid}, new.tokens); END",
+    ]
+
+
+def title_words(title: str) -> list[str]:
+    from news.search import title_tokens  # the code of the day: the migration only appends its words
+
+    return title_tokens(title)
+
+
+def rewrite_rows(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        for statement in SQLITE_DROP:
+            schema_editor.execute(statement)
+    else:
+        schema_editor.execute("DROP INDEX IF EXISTS news_search_tokens")
+    schema_editor.execute(
+        f"UPDATE news_searchdocument SET sort_key = {ORDINAL[vendor]} * {DAY} + {KIND_CODE} * {KIND} + object_id"
+    )
+    _append_title_words(schema_editor.connection)
+
+
+def build_index(apps, schema_editor):
+    """After the column is altered: SQLite alters by copying the table, which drops its triggers."""
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in sqlite_index("sort_key"):
+            schema_editor.execute(statement)
+    else:
+        schema_editor.execute("CREATE INDEX news_search_tokens ON news_searchdocument USING gin (tsv)")
+
+
+def drop_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_DROP:
+            schema_editor.execute(statement)
+
+
+def build_old_index(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        for statement in SQLITE_DROP + sqlite_index("id"):
+            schema_editor.execute(statement)
+
+
+def _append_title_words(connection):
+    last = 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                "SELECT id, title FROM news_searchdocument WHERE id > %s ORDER BY id LIMIT %s", [last, BATCH]
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            updates = [(" " + " ".join("zt" + w for w in title_words(title)), pk) for pk, title in rows]
+            cursor.executemany("UPDATE news_searchdocument SET tokens = tokens || %s WHERE id = %s", updates)
+            last = rows[-1][0]
+
+
+class Migration(migrations.Migration):
+    dependencies = [("news", "0006_siteprofile")]
+
+    operations = [
+        migrations.RunPython(migrations.RunPython.noop, build_old_index),
+        migrations.AddField("searchdocument", "sort_key", models.BigIntegerField(null=True)),
+        migrations.RunPython(rewrite_rows, migrations.RunPython.noop),
+        migrations.AlterField("searchdocument", "sort_key", models.BigIntegerField(unique=True)),
+        migrations.RunPython(build_index, drop_index),
+    ]

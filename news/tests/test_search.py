@@ -1,0 +1,159 @@
+"""Search order is exact: date order whatever order documents were written in, relevance as title tiers, pages
+that join up across tiers, and the same scope and publication rules as every other read."""
+
+import datetime
+
+from django.test import TestCase
+from django.urls import reverse
+
+from core.testing import CastTestCase, Installation
+from news import search
+from news.models import DocumentKind, SearchDocument
+
+DAY = datetime.date(2025, 3, 1)
+
+
+class SearchOrderTest(CastTestCase):
+    def put(self, object_id, title, body="", *, days_ago=0, org=None, public=True, kind=DocumentKind.ARTICLE):
+        org = org or self.org_a
+        day = DAY - datetime.timedelta(days=days_ago)
+        search.index(kind, object_id, org_path=org.path, is_public=public, day=day, title=title, text=body)
+        return object_id
+
+    def ids(self, query, **options):
+        options.setdefault("user", self.superuser)
+        return [hit.object_id for hit in search.search(query, limit=100, **options)]
+
+    def test_date_order_is_exact_whatever_order_documents_were_written_in(self):
+        # an old page imported last, and a newer document written first: the day decides, not the row's age
+        self.put(1, "医院党委召开会议", days_ago=5)
+        self.put(2, "医院志愿服务", days_ago=1)
+        self.put(3, "医院义诊活动", days_ago=400)
+        self.put(4, "医院支部学习", days_ago=1)
+        self.put(5, "学习会", "医院全体党员参加", days_ago=0)
+        self.put(6, "没有关系的标题", days_ago=0)
+        self.assertEqual(self.ids("医院", order="date"), [5, 4, 2, 1, 3])
+
+    def test_a_changed_day_moves_the_document(self):
+        self.put(1, "医院新闻一", days_ago=3)
+        self.put(2, "医院新闻二", days_ago=2)
+        self.put(1, "医院新闻一", days_ago=0)
+        self.assertEqual(self.ids("医院", order="date"), [1, 2])
+        self.assertEqual(SearchDocument.objects.count(), 2)
+
+    def test_relevance_puts_title_matches_first_then_newest(self):
+        self.put(1, "全院职工大会", "会上医院党委书记讲话", days_ago=0)
+        self.put(2, "医院召开党建工作会议", days_ago=30)
+        self.put(3, "医院开展义诊", days_ago=10)
+        self.put(4, "义诊", "医院党员下乡", days_ago=5)
+        self.assertEqual(self.ids("医院"), [3, 2, 1, 4])
+
+    def test_two_words_rank_both_in_title_then_one_then_none(self):
+        self.put(1, "医院党建工作推进会", days_ago=20)  # both in the title
+        self.put(2, "医院召开大会", "会议部署党建工作", days_ago=1)  # one
+        self.put(3, "党建引领发展", "医院全体党员", days_ago=3)  # one
+        self.put(4, "通知", "医院党建工作要点", days_ago=0)  # none
+        self.put(5, "医院党建品牌发布", days_ago=40)  # both
+        self.put(6, "医院新闻", days_ago=0)  # only one word anywhere: no match
+        self.assertEqual(self.ids("医院 党建"), [1, 5, 2, 3, 4])
+
+    def test_pages_join_up_across_tiers_with_nothing_lost_or_repeated(self):
+        for i in range(1, 46):
+            title = "医院党建动态" if i % 3 == 0 else ("医院新闻" if i % 3 == 1 else "工作简报")
+            self.put(i, title, "本院医院党建工作情况", days_ago=i % 17)
+        whole = self.ids("医院 党建")
+        pages = []
+        for offset in range(0, 60, 20):
+            pages += [h.object_id for h in search.search("医院 党建", user=self.superuser, offset=offset)]
+        self.assertEqual(pages, whole)
+        self.assertEqual(sorted(whole), list(range(1, 46)))
+        tier = {i: (0 if i % 3 == 0 else 1 if i % 3 == 1 else 2) for i in range(1, 46)}
+        expected = sorted(whole, key=lambda i: (tier[i], i % 17, -i))
+        self.assertEqual(whole, expected)
+
+    def test_paging_stops_at_the_result_cap(self):
+        self.put(1, "医院")
+        self.assertEqual(search.search("医院", user=self.superuser, offset=search.MAX_RESULTS), [])
+
+    def test_public_search_sees_published_articles_under_the_site_only(self):
+        self.put(1, "医院新闻", org=self.branch_a1)
+        self.put(2, "医院草稿", public=False)
+        self.put(3, "医院活动", kind=DocumentKind.ACTIVITY)
+        self.put(4, "医院新闻", org=self.org_b)
+        self.assertEqual(self.ids("医院", user=None, public_only=True, org_path=self.org_a.path), [1])
+        self.assertEqual(self.ids("醫院", user=None, public_only=True, org_path=self.org_a.path, order="date"), [1])
+
+    def test_a_secretary_sees_their_branch_only(self):
+        self.put(1, "医院新闻", org=self.branch_a1)
+        self.put(2, "医院新闻", org=self.branch_a2, public=False)
+        self.put(3, "医院活动", org=self.group_a11, kind=DocumentKind.ACTIVITY)
+        self.put(4, "医院新闻", org=self.org_b)
+        for order in ("relevance", "date"):
+            self.assertEqual(self.ids("医院", user=self.users["secretary"], order=order), [3, 1])
+            self.assertEqual(self.ids("医院", user=self.users["unit_admin"], order=order), [3, 2, 1])
+
+    def test_a_long_name_matches_through_its_pairs_in_title_and_body(self):
+        self.put(1, "雷继敏作专题党课", days_ago=3)
+        self.put(2, "专题党课", "主讲人雷继敏作报告", days_ago=0)
+        self.assertEqual(self.ids("雷继敏"), [1, 2])
+
+    def test_the_search_page_lists_hits_in_order_and_links_the_next_page(self):
+        for i in range(1, 26):
+            self.put(i, f"医院新闻第{i}期", days_ago=i)
+        self.login("unit_admin")
+        page = self.client.get(reverse("news:search"), {"q": "医院", "order": "date"}).content.decode()
+        self.assertLess(page.index("医院</mark>新闻第1期"), page.index("医院</mark>新闻第2期"))
+        self.assertIn("offset=20", page)
+        page = self.client.get(reverse("news:search"), {"q": "医院", "order": "date", "offset": "20"}).content.decode()
+        self.assertIn("新闻第25期", page)
+        self.assertNotIn("新闻第20期", page)
+        self.assertIn("上一页", page)
+        self.client.logout()
+        site = reverse("news:site-search", args=[self.org_a.pk])
+        page = self.client.get(site, {"q": "医院", "order": "date", "offset": "20"}).content.decode()
+        self.assertIn("新闻第21期", page)
+        self.assertNotIn("新闻第19期", page)
+        page = self.client.get(site, {"q": "医院", "offset": "99999999999"}).content.decode()
+        self.assertIn("新闻第1期", page)  # a forged offset is the first page
+        page = self.client.get(site, {"q": "医院", "offset": "980"}).content.decode()
+        self.assertNotIn("下一页", page)
+
+
+class SearchMigrationTest(TestCase):
+    """Migration 0007 turns an index written before it into one searched in date order, title words included."""
+
+    def test_documents_indexed_before_the_migration_are_found_in_order(self):
+        site = Installation(cast=False, migrate=False)
+        site.manage("migrate", "news", "0006", "-v0")
+        rows = [(1, "2024-05-01", "医院党建会议", "医院 党建 会议 zparticle"), (2, "2025-01-09", "义诊", "医院 义诊"),
+                (3, "2023-02-02", "医院新闻", "医院 新闻")]  # fmt: skip
+        site.python(f"""
+            from django.db import connection
+            with connection.cursor() as cursor:
+                for pk, day, title, tokens in {rows!r}:
+                    cursor.execute(
+                        "INSERT INTO news_searchdocument (kind, object_id, org_path, is_public, day, title, text, tokens)"
+                        " VALUES ('article', %s, '0001', false, %s, %s, '', %s)", [pk, day, title, tokens])
+        """)
+        site.manage("migrate", "-v0")
+        out = site.python("""
+            from news import search
+            from django.contrib.auth import get_user_model
+            root = get_user_model()(is_superuser=True)
+            for order in ("date", "relevance"):
+                print(order, [h.object_id for h in search.search("医院", user=root, order=order)])
+        """)
+        self.assertIn("date [2, 1, 3]", out)
+        self.assertIn("relevance [1, 3, 2]", out)
+        site.python("""
+            from news import search
+            search.index("article", 4, org_path="0001", is_public=False, day=None, title="医院", text="")
+            search.remove("article", 1)
+        """)
+        out = site.python("""
+            from news import search
+            from django.contrib.auth import get_user_model
+            print([h.object_id for h in search.search("医院", user=get_user_model()(is_superuser=True), order="date")])
+        """)
+        self.assertIn("[2, 3, 4]", out)
+
