@@ -14,7 +14,9 @@ is approximate: a tier's page is exact, and a deeper page reads only as far as i
 """
 
 import re
+import time
 from dataclasses import dataclass
+from functools import partial
 
 import rjieba
 from django.db import connection
@@ -190,7 +192,11 @@ def search(
     filters, params, scope = _filters(user, public_only, org_path, kinds)
     if filters is None:
         return []
-    run, syntax = (_postgres, TSQUERY) if connection.vendor == "postgresql" else (_sqlite, FTS5)
+    if connection.vendor == "postgresql":
+        syntax = TSQUERY
+        run = partial(_postgres, common=_all_common(words, scope), stream="is_public" if public_only else "true")
+    else:
+        run, syntax = _sqlite, FTS5
     wanted = min(offset + limit, MAX_RESULTS)
     rows = []
     for match in tiers(words, scope, order, syntax):
@@ -206,7 +212,7 @@ def _filters(user, public_only, org_path, kinds):
     if public_only:
         clauses.append("d.is_public AND d.kind = %s")
         params.append(DocumentKind.ARTICLE)
-        terms += [[PUBLIC_TOKEN], [_kind_token(DocumentKind.ARTICLE)]]
+        terms.append([PUBLIC_TOKEN])  # only articles are ever public: a kind word would only lengthen the intersection
     elif not user.is_superuser:
         roots = granted_roots(user, SearchDocument.access_roles["view"])
         if not roots:
@@ -219,7 +225,8 @@ def _filters(user, public_only, org_path, kinds):
     if org_path:
         clauses.append("d.org_path >= %s AND d.org_path < %s")
         params += [org_path, org_path + PATH_END]
-        terms.append([_path_token(org_path)])
+        if len(org_path) > SEGMENT_WIDTH:
+            terms.append([_path_token(org_path)])
     if kinds:
         clauses.append("d.kind IN (" + ", ".join(["%s"] * len(kinds)) + ")")
         params += list(kinds)
@@ -240,13 +247,61 @@ def _sqlite(match, filters, params, limit):
         return cursor.fetchall()
 
 
-def _postgres(match, filters, params, limit):
-    sql = (
+# PostgreSQL's GIN posting lists are in row order, not date order, and its planner guesses the selectivity of
+# a conjunction of correlated words (医院 with the scope's own words) far too low, then collects and sorts tens
+# of thousands of matches (50-150 ms for 医院 at province scale). So when every word of the query is common, a
+# tier walks the newest WALK documents in sort-key order and keeps the matches: common words fill a page within
+# a few hundred rows. When some word is rare (a name, a branch's own scope word), or the walk does not fill the
+# page, the matches are collected through the GIN index, which then intersects a short list (decision 0013).
+WALK, WALK_PER_ROW = 4000, 20  # rows walked: enough for a word in 1 document in 200, and more for a deep page
+COMMON_SHARE = 0.01  # a word in more than 1% of the documents has a posting list too long to collect per query
+
+
+def _postgres(match, filters, params, limit, *, common: bool, stream: str):
+    if common:
+        walk = max(WALK, WALK_PER_ROW * limit)
+        rows = _fetch(
+            f"SELECT {_COLUMNS} FROM (SELECT * FROM news_searchdocument WHERE {stream} ORDER BY sort_key DESC "
+            f"LIMIT %s) d WHERE {filters} AND d.tsv @@ to_tsquery('simple', %s) ORDER BY d.sort_key DESC LIMIT %s",
+            [walk, *params, match, limit],
+        )
+        if len(rows) == limit:
+            return rows
+    return _fetch(  # "+ 0": sort the collected matches instead of walking the whole b-tree
         f"SELECT {_COLUMNS} FROM news_searchdocument d WHERE d.tsv @@ to_tsquery('simple', %s) AND {filters} "
-        f"ORDER BY d.sort_key DESC LIMIT %s"
+        f"ORDER BY d.sort_key + 0 DESC LIMIT %s",
+        [match, *params, limit],
     )
+
+
+def common_words() -> dict[str, float]:
+    """The index words in more than COMMON_SHARE of the documents, from PostgreSQL's own statistics of the
+    tsvector column (ANALYZE keeps its most common lexemes and their shares); kept for ten minutes."""
+    now = time.monotonic()
+    if now - _common_words_cache[0] > 600:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "WHERE tablename = 'news_searchdocument' AND attname = 'tsv'"
+            )
+            row = cursor.fetchone()
+        words = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+        _common_words_cache[:] = [now, {w: share for w, share in words.items() if share > COMMON_SHARE}]
+    return _common_words_cache[1]
+
+
+_common_words_cache: list = [float("-inf"), {}]
+
+
+def _all_common(words: list[str], scope: list[list[str]]) -> bool:
+    """Every word of the query, and every scope condition, is common: no short posting list to start from."""
+    common = common_words()
+    return all(w in common for w in words) and all(all(t in common for t in tokens) for tokens in scope)
+
+
+def _fetch(sql, args):
     with connection.cursor() as cursor:
-        cursor.execute(sql, [match, *params, limit])
+        cursor.execute(sql, args)
         return cursor.fetchall()
 
 

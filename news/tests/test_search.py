@@ -157,3 +157,22 @@ class SearchMigrationTest(TestCase):
         """)
         self.assertIn("[2, 3, 4]", out)
 
+
+class PostgresWalkTest(SearchOrderTest):
+    """On PostgreSQL, common words are searched by walking the newest documents (news.search._postgres): the same
+    answers as collecting the matches through the index. Here every word counts as common, so every tier walks."""
+
+    def setUp(self):
+        from unittest import mock
+
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            self.skipTest("the walk is PostgreSQL's: SQLite's FTS5 index is already in date order")
+        everything = mock.patch.object(search, "_all_common", return_value=True)
+        everything.start()
+        self.addCleanup(everything.stop)
+        for name, value in (("WALK", 25), ("WALK_PER_ROW", 1)):  # walks that fill some pages and not others
+            short_walk = mock.patch.object(search, name, value)
+            short_walk.start()
+            self.addCleanup(short_walk.stop)
