@@ -7,6 +7,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from activities.models import Activity, Outcome
 from alliances.models import Referral
+from core import versions
 from core.access import (
     Role,
     can,
@@ -32,7 +34,7 @@ from core.export import xlsx_response
 from core.lookup import lookup_response
 from core.paging import count_response, keyset_page
 from orgs.labels import org_choices
-from orgs.models import PartyOrg
+from orgs.models import PartyOrg, tree_version
 
 from . import matching, services
 from . import network as network_module
@@ -48,6 +50,7 @@ from .forms import (
     partner_orgs,
 )
 from .models import Commitment, ListStatus, Need, Pairing, PairingCategory, PairingMember, Resource, Status
+from .signals import page_version
 
 ORDERING = ("-id",)
 
@@ -153,49 +156,72 @@ def pairing_detail(request, pk):
     for member in members:
         member.may_act = services.may_act_for(request.user, member.org_path)
         member.may_accept = member.is_pending and member.may_act
+    parts = pairing_parts(pairing)
+    can_change = can(request.user, pairing, "change")
+    days = services.dormant_days()
+    context = {
+        "pairing": pairing,
+        "members": members,
+        **parts,
+        "can_change": can_change,
+        "dormant": pairing.is_dormant(days, timezone.localdate()),
+        "dormant_days": days,
+        "may_list": pairing.status == Status.ACTIVE
+        and any(m.may_act and not m.is_pending and not m.left_on for m in members),
+    }
+    return render(request, "pairings/pairing_detail.html", context)
+
+
+def pairing_parts(pairing: Pairing) -> dict:
+    """What a pairing's page lists, the same for every reader: cached under the pairing's page version (renewed
+    by pairings.signals when any of it changes) and the org tree's (the names shown)."""
+    key = f"pairing-parts:{pairing.pk}:{versions.current(page_version(pairing.pk))}:{tree_version()}"
+    parts = cache.get(key)
+    if parts is None:
+        parts = _read_pairing_parts(pairing)
+        cache.set(key, parts, PARTS_SECONDS)
+    return parts
+
+
+PARTS_SECONDS = 600  # what no signal sees (an activity kind or a heading renamed) shows within ten minutes
+
+
+def _read_pairing_parts(pairing: Pairing) -> dict:
     activities = list(
         Activity.objects.filter(pairing=pairing, is_cancelled=False)
         .values("id", "title", "starts_at", "kind__name", "lead_org__name")
         .order_by("-starts_at")[:200]
     )
     outcomes = (
-        Outcome.objects.filter(activity__pairing=pairing, activity__is_cancelled=False)
-        .values("label", "unit")
-        .annotate(total=Sum("value"), times=Count("id"))
-        .order_by("label")
+        list(
+            Outcome.objects.filter(activity__pairing=pairing, activity__is_cancelled=False)
+            .values("label", "unit")
+            .annotate(total=Sum("value"), times=Count("id"))
+            .order_by("label")
+        )
         if activities
         else []
     )
     commitments = defaultdict(list)
-    shown = pairing.commitments.select_related("heading", "owner__org").only(*COMMITMENT_FIELDS)
-    for c in shown:
+    for c in pairing.commitments.select_related("heading", "owner__org").only(*COMMITMENT_FIELDS):
         commitments[c.heading.name].append(c)
     needs = list(Need.objects.filter(pairing=pairing).select_related("member__org").only(*LIST_FIELDS, "status"))
     resources = list(
         Resource.objects.filter(pairing=pairing).select_related("member__org").only(*LIST_FIELDS, "capacity")
     )
-    can_change = can(request.user, pairing, "change")
-    days = services.dormant_days()
-    context = {
-        "pairing": pairing,
-        "members": members,
+    projects = pairing.projects.select_related("need__member__org", "resource__member__org") if needs else []
+    return {
         "activities": activities,
         "outcomes": outcomes,
         "commitments": dict(commitments),
-        "can_change": can_change,
-        "dormant": pairing.is_dormant(days, timezone.localdate()),
-        "dormant_days": days,
         "needs": needs,
         "resources": resources,
-        "projects": pairing.projects.select_related("need__member__org", "resource__member__org") if needs else [],
+        "projects": list(projects),
         "suggestions": matching.suggestions(needs, resources),
-        "may_list": pairing.status == Status.ACTIVE
-        and any(m.may_act and not m.is_pending and not m.left_on for m in members),
         "referrals": dict(
             Referral.objects.filter(pairing=pairing).values_list("direction").annotate(n=Count("id")).order_by()
         ),
     }
-    return render(request, "pairings/pairing_detail.html", context)
 
 
 # What the page shows of the lists and the matching reads (pairings.matching): the joined rows' other columns

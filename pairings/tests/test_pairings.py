@@ -36,6 +36,35 @@ class PairingTest(ActivityTestCase):
         data.update(overrides)
         return self.client.post(reverse("pairings:create"), data)
 
+    def test_the_cached_page_shows_every_change_at_once(self):
+        from alliances.models import Referral
+
+        self.propose(partners=[self.branch_a2], lead_org=self.branch_a1.pk)
+        pairing = Pairing.objects.get()
+        page = reverse("pairings:detail", args=[pairing.pk])
+        self.assertNotContains(self.client.get(page), "送健康进镇")  # the page's parts are cached from here on
+        activity = self.joint_activity(pairing)
+        self.assertContains(self.client.get(page), "送健康进镇")
+        outcome = Outcome.objects.get()
+        outcome.value = 150
+        outcome.save()
+        self.assertContains(self.client.get(page), "150 人")
+        Referral.objects.create(
+            pairing=pairing, direction="up", from_institution=self.hospital_a, to_institution=self.hospital_b,
+            org_path=self.org_a.path, patient_name="张三", reason="复查", applied_at=TODAY,
+        )  # fmt: skip
+        self.assertEqual(self.client.get(page).context["referrals"], {"up": 1})
+        self.branch_a1.name = "博爱医院第一党支部（改名）"
+        self.branch_a1.save()
+        self.assertContains(self.client.get(page), "第一党支部（改名）")
+        other = Pairing.objects.create(
+            title="另一共建", category=pairing.category, mode="1+1", lead_org=self.org_a,
+            starts_on=datetime.date(2024, 5, 1),
+        )  # fmt: skip
+        activity.pairing = other
+        activity.save()
+        self.assertNotContains(self.client.get(page), "送健康进镇")
+
     def test_a_pairing_with_a_unit_outside_scope_is_pending_until_the_other_side_accepts(self):
         response = self.propose(partners=[self.org_b])
         pairing = Pairing.objects.get()
