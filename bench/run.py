@@ -165,6 +165,8 @@ def measure_pages(engine: str, env: dict, scale: str, n: int, only: str = "") ->
             ("public article page (cached)", f"/news/site/{info['site_unit']}/a/{info['article']}/", {}),
             ("public column list (20 rows)", f"/news/site/{info['site_unit']}/c/{info['column']}/", {}),
             ("public site search, common word", f"/news/site/{info['site_unit']}/search/?q={info['common_word']}", {}),
+            ("public site search, several words (as in the throughput mix)",
+             f"/news/site/{info['site_unit']}/search/?q={info['search_words']}", {}),
             ("public site search of the sector, common word", f"/news/site/{info['sector']}/search/?q={info['common_word']}",
              {}),
             ("public site search of the sector, two common words",

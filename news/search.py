@@ -7,8 +7,9 @@ so that "in the title" is a question the index answers. Queries are segmented th
 match.
 
 Order (decision 0013): the index's own row order is the date order. A document's sort key is its day, then
-its kind and id, packed into one integer (`sort_key`); it is the FTS5 rowid on SQLite and a b-tree column on
-PostgreSQL, so "newest first" reads matches in index order and stops after a page, however common the word.
+its kind and id, packed into one integer and negated (`sort_key`, ascending = newest first); it is the FTS5
+rowid on SQLite and a b-tree column on PostgreSQL, so "newest first" reads matches in index order, forwards
+(FTS5 reads its posting lists backwards several times slower), and stops after a page.
 Relevance is a few tiers, each read newest first: every query word in the title, then some, then none. Nothing
 is approximate: a tier's page is exact, and a deeper page reads only as far as it reaches (MAX_RESULTS).
 """
@@ -40,9 +41,9 @@ _DAY_SHIFT, _KIND_SHIFT = 40, 37  # day ordinal · 3 bits of kind · 37 bits of 
 
 
 def sort_key(day, kind: str, object_id: int) -> int:
-    """Newest first is this key descending: the day, then the kind, then the id (a document without a day last)."""
+    """Newest first is this key ascending: the day, then the kind, then the id (a document without a day last)."""
     ordinal = day.toordinal() if day else 0
-    return (ordinal << _DAY_SHIFT) | (_KIND_CODE[kind] << _KIND_SHIFT) | object_id
+    return -((ordinal << _DAY_SHIFT) | (_KIND_CODE[kind] << _KIND_SHIFT) | object_id)
 
 
 def document_row(kind: str, object_id: int, *, org_path: str, is_public: bool, when, title: str, text: str) -> dict:
@@ -164,11 +165,14 @@ def tiers(words: list[str], scope: list[list[str]], order: str, syntax: Syntax) 
         return [base]
     in_title = [syntax.word(w, TITLE_PREFIX) for w in words]
     all_in_title = syntax.all_of(in_title)
+    # A title word is indexed bare too, so "all in the title" implies the base words: the first tier asks only
+    # for the title words and the scope, fewer posting lists to intersect.
+    titled = syntax.all_of(in_title + [syntax.any_of(q) for q in quoted])
     if len(words) == 1:
-        return [f"{base}{syntax.both}{all_in_title}", f"{base}{syntax.but_not}{all_in_title}"]
+        return [titled, f"{base}{syntax.but_not}{all_in_title}"]
     some_in_title = syntax.any_of(in_title)
     return [
-        f"{base}{syntax.both}{all_in_title}",
+        titled,
         f"({base}{syntax.both}{some_in_title}){syntax.but_not}{all_in_title}",
         f"{base}{syntax.but_not}{some_in_title}",
     ]
@@ -240,7 +244,7 @@ _COLUMNS = "d.kind, d.object_id, d.title, d.text, d.day"
 def _sqlite(match, filters, params, limit):
     sql = (
         f"SELECT {_COLUMNS} FROM news_search_fts f JOIN news_searchdocument d ON d.sort_key = f.rowid "
-        f"WHERE news_search_fts MATCH %s AND {filters} ORDER BY f.rowid DESC LIMIT %s"
+        f"WHERE news_search_fts MATCH %s AND {filters} ORDER BY f.rowid LIMIT %s"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [match, *params, limit])
@@ -261,15 +265,15 @@ def _postgres(match, filters, params, limit, *, common: bool, stream: str):
     if common:
         walk = max(WALK, WALK_PER_ROW * limit)
         rows = _fetch(
-            f"SELECT {_COLUMNS} FROM (SELECT * FROM news_searchdocument WHERE {stream} ORDER BY sort_key DESC "
-            f"LIMIT %s) d WHERE {filters} AND d.tsv @@ to_tsquery('simple', %s) ORDER BY d.sort_key DESC LIMIT %s",
+            f"SELECT {_COLUMNS} FROM (SELECT * FROM news_searchdocument WHERE {stream} ORDER BY sort_key "
+            f"LIMIT %s) d WHERE {filters} AND d.tsv @@ to_tsquery('simple', %s) ORDER BY d.sort_key LIMIT %s",
             [walk, *params, match, limit],
         )
         if len(rows) == limit:
             return rows
     return _fetch(  # "+ 0": sort the collected matches instead of walking the whole b-tree
         f"SELECT {_COLUMNS} FROM news_searchdocument d WHERE d.tsv @@ to_tsquery('simple', %s) AND {filters} "
-        f"ORDER BY d.sort_key + 0 DESC LIMIT %s",
+        f"ORDER BY d.sort_key + 0 LIMIT %s",
         [match, *params, limit],
     )
 

@@ -8,6 +8,8 @@ and built once afterwards: updating it row by row costs minutes on a province's 
 
 from django.db import migrations, models
 
+from ._search_index import SQLITE_DROP, sqlite_index
+
 BATCH = 5000
 DAY, KIND = 1 << 40, 1 << 37
 KIND_CODE = "CASE kind WHEN 'article' THEN 1 ELSE 2 END"  # news.search._KIND_CODE
@@ -15,27 +17,6 @@ ORDINAL = {  # date.toordinal() in SQL; a document without a day sorts last (0)
     "sqlite": "COALESCE(CAST(julianday(day) - 1721424.5 AS INTEGER), 0)",
     "postgresql": "COALESCE(day - DATE '0001-01-01' + 1, 0)",
 }
-
-SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS news_search_au", "DROP TRIGGER IF EXISTS news_search_ad",
-    "DROP TRIGGER IF EXISTS news_search_ai", "DROP TABLE IF EXISTS news_search_fts",
-]  # fmt: skip
-
-
-def sqlite_index(rowid: str) -> list[str]:
-    return [
-        "CREATE VIRTUAL TABLE news_search_fts USING fts5(tokens, content='news_searchdocument', "
-        f"content_rowid='{rowid}', tokenize='unicode61 remove_diacritics 0')",
-        "INSERT INTO news_search_fts(news_search_fts) VALUES ('rebuild')",
-        "CREATE TRIGGER news_search_ai AFTER INSERT ON news_searchdocument BEGIN "
-        f"INSERT INTO news_search_fts(rowid, tokens) VALUES (new.{rowid}, new.tokens); END",
-        "CREATE TRIGGER news_search_ad AFTER DELETE ON news_searchdocument BEGIN "
-        f"INSERT INTO news_search_fts(news_search_fts, rowid, tokens) VALUES ('delete', old.{rowid}, old.tokens); END",
-        f"CREATE TRIGGER news_search_au AFTER UPDATE OF tokens, {rowid} ON news_searchdocument BEGIN "
-        f"INSERT INTO news_search_fts(news_search_fts, rowid, tokens) VALUES ('delete', old.{rowid}, old.tokens); "
-        f"INSERT INTO news_search_fts(rowid, tokens) VALUES (new.{rowid}, new.tokens); END",
-    ]
-
 
 def title_words(title: str) -> list[str]:
     from news.search import title_tokens  # the code of the day: the migration only appends its words

@@ -1,0 +1,21 @@
+"""The SQLite FTS5 index of SearchDocument.tokens, for the migrations that rebuild it (0007, 0009)."""
+
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS news_search_au", "DROP TRIGGER IF EXISTS news_search_ad",
+    "DROP TRIGGER IF EXISTS news_search_ai", "DROP TABLE IF EXISTS news_search_fts",
+]  # fmt: skip
+
+
+def sqlite_index(rowid: str) -> list[str]:
+    return [
+        "CREATE VIRTUAL TABLE news_search_fts USING fts5(tokens, content='news_searchdocument', "
+        f"content_rowid='{rowid}', tokenize='unicode61 remove_diacritics 0')",
+        "INSERT INTO news_search_fts(news_search_fts) VALUES ('rebuild')",
+        "CREATE TRIGGER news_search_ai AFTER INSERT ON news_searchdocument BEGIN "
+        f"INSERT INTO news_search_fts(rowid, tokens) VALUES (new.{rowid}, new.tokens); END",
+        "CREATE TRIGGER news_search_ad AFTER DELETE ON news_searchdocument BEGIN "
+        f"INSERT INTO news_search_fts(news_search_fts, rowid, tokens) VALUES ('delete', old.{rowid}, old.tokens); END",
+        f"CREATE TRIGGER news_search_au AFTER UPDATE OF tokens, {rowid} ON news_searchdocument BEGIN "
+        f"INSERT INTO news_search_fts(news_search_fts, rowid, tokens) VALUES ('delete', old.{rowid}, old.tokens); "
+        f"INSERT INTO news_search_fts(rowid, tokens) VALUES (new.{rowid}, new.tokens); END",
+    ]
