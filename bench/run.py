@@ -177,6 +177,7 @@ def measure_pages(engine: str, env: dict, scale: str, n: int, only: str = "") ->
             ("search, common word", f"/news/search/?q={info['common_word']}", session),
             ("search, two common words", f"/news/search/?q={info['common_words']}", session),
             ("search, common word by date", f"/news/search/?q={info['common_word']}&order=date", session),
+            ("search, common word, a branch secretary", f"/news/search/?q={info['common_word']}", secretary),
             ("search, common word, page 10", f"/news/search/?q={info['common_word']}&offset=180", session),
             ("sector dashboard (precomputed figures)", f"/dashboards/?org={info['sector']}", session),
             ("workbench, sector admin of the province", "/", session),

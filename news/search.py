@@ -165,9 +165,13 @@ def tiers(words: list[str], scope: list[list[str]], order: str, syntax: Syntax) 
         return [base]
     in_title = [syntax.word(w, TITLE_PREFIX) for w in words]
     all_in_title = syntax.all_of(in_title)
-    # A title word is indexed bare too, so "all in the title" implies the base words: the first tier asks only
-    # for the title words and the scope, fewer posting lists to intersect.
-    titled = syntax.all_of(in_title + [syntax.any_of(q) for q in quoted])
+    # A title word is indexed bare too, so "all in the title" implies the base words: on SQLite the first tier asks
+    # only for the title words and the scope, fewer posting lists for FTS5 to intersect (16 -> 11 ms for four
+    # words). PostgreSQL keeps the base words: alone, a common title word makes its planner scan the table.
+    if syntax is FTS5:
+        titled = syntax.all_of(in_title + [syntax.any_of(q) for q in quoted])
+    else:
+        titled = f"{base}{syntax.both}{all_in_title}"
     if len(words) == 1:
         return [titled, f"{base}{syntax.but_not}{all_in_title}"]
     some_in_title = syntax.any_of(in_title)
