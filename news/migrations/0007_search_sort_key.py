@@ -19,9 +19,10 @@ ORDINAL = {  # date.toordinal() in SQL; a document without a day sorts last (0)
 }
 
 def title_words(title: str) -> list[str]:
-    from news.search import title_tokens  # the code of the day: the migration only appends its words
+    """The title's index words with their title prefix (news.search.document_tokens), from the code of the day."""
+    from news.search import TITLE_PREFIX, title_tokens
 
-    return title_tokens(title)
+    return [TITLE_PREFIX + word for word in title_tokens(title)]
 
 
 def rewrite_rows(apps, schema_editor):
@@ -68,7 +69,7 @@ def _append_title_words(connection):
             rows = cursor.fetchall()
             if not rows:
                 return
-            updates = [(" " + " ".join("zt" + w for w in title_words(title)), pk) for pk, title in rows]
+            updates = [(" " + " ".join(title_words(title)), pk) for pk, title in rows]
             cursor.executemany("UPDATE news_searchdocument SET tokens = tokens || %s WHERE id = %s", updates)
             last = rows[-1][0]
 
