@@ -14,6 +14,8 @@ Relevance is a few tiers, each read newest first: every query word in the title,
 is approximate: a tier's page is exact, and a deeper page reads only as far as it reaches (MAX_RESULTS).
 """
 
+import itertools
+import math
 import re
 import time
 from dataclasses import dataclass
@@ -52,17 +54,17 @@ def document_row(kind: str, object_id: int, *, org_path: str, is_public: bool, w
     return {
         "kind": kind, "object_id": object_id, "org_path": org_path, "is_public": is_public, "day": day,
         "sort_key": sort_key(day, kind, object_id), "title": title[:200], "text": text[:4000],
-        "tokens": document_tokens(title, text, org_path=org_path, is_public=is_public, kind=kind),
+        "tokens": document_tokens(title, text, org_path=org_path, is_public=is_public, kind=kind, day=day),
     }  # fmt: skip
 
 
-def document_tokens(title: str, text: str, *, org_path: str, is_public: bool, kind: str) -> str:
+def document_tokens(title: str, text: str, *, org_path: str, is_public: bool, kind: str, day) -> str:
     body_words = _words(rjieba.cut_for_search(normalise(text)))
     # jieba's HMM glues unknown names to a neighbour (雷继敏作): pairs of long words let a name still match.
     body_words += [pair for w in body_words if len(w) >= 3 and _CJK.match(w) for pair in _pairs(w)]
     title_words = title_tokens(title)
     words = title_words + [TITLE_PREFIX + w for w in title_words] + body_words
-    return " ".join(words + scope_tokens(org_path, is_public, kind))
+    return " ".join(words + scope_tokens(org_path, is_public, kind) + band_tokens(day))
 
 
 def title_tokens(title: str) -> list[str]:
@@ -79,6 +81,21 @@ def scope_tokens(org_path: str, is_public: bool, kind: str) -> list[str]:
     intersects posting lists inside the index instead of joining every match of a common word to its row."""
     tokens = [_path_token(p) for p in ancestor_paths(org_path)] + [_kind_token(kind)]
     return tokens + [PUBLIC_TOKEN] if is_public else tokens
+
+
+# Date bands as index words: the document's day in bands of 4, 16, 64 and 256 days (an undated document in band 0).
+# A query for "the newest matches older than X" then intersects one band's posting list instead of the whole
+# history's (PostgreSQL's GIN skips through the long lists by the short one), see _by_bands.
+BAND_LEVELS = (2, 4, 6, 8)
+
+
+def band_tokens(day) -> list[str]:
+    ordinal = day.toordinal() if day else 0
+    return [_band_token(level, ordinal >> level) for level in BAND_LEVELS]
+
+
+def _band_token(level: int, number: int) -> str:
+    return f"zb{level}x{number}"
 
 
 def _path_token(path: str) -> str:
@@ -113,6 +130,24 @@ def _words(tokens) -> list[str]:
 def index(kind: str, object_id: int, *, org_path: str, is_public: bool, day, title: str, text: str) -> None:
     row = document_row(kind, object_id, org_path=org_path, is_public=is_public, when=day, title=title, text=text)
     SearchDocument.objects.update_or_create(kind=kind, object_id=object_id, defaults=row)
+
+
+def store_in_date_order() -> None:
+    """After a bulk load. PostgreSQL rewrites the documents in sort-key order, as a live index appends them day by
+    day: a walk or a date band then reads neighbouring pages (a band of 64 days: 4 ms instead of 13). SQLite merges
+    the FTS5 segments (its index is in sort-key order already)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                "AND a.attnum = i.indkey[0] WHERE i.indrelid = 'news_searchdocument'::regclass AND i.indisunique "
+                "AND i.indnatts = 1 AND a.attname = 'sort_key'"
+            )
+            cursor.execute(f'CLUSTER news_searchdocument USING "{cursor.fetchone()[0]}"')
+            cursor.execute("ANALYZE news_searchdocument")  # search reads which words are common from these
+        else:
+            for table in ("news_search_fts", "news_search_public_fts"):
+                cursor.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
 
 
 def remove(kind: str, object_id: int) -> None:
@@ -157,28 +192,35 @@ FTS5 = Syntax('"', " AND ", " OR ", " NOT ")
 TSQUERY = Syntax("'", " & ", " | ", " & !")
 
 
-def tiers(words: list[str], scope: list[list[str]], order: str, syntax: Syntax) -> list[str]:
+@dataclass(frozen=True)
+class Tier:
+    """One query of a search, and the index words every match has ([[any of], ...]), to estimate its matches."""
+
+    match: str
+    required: list[list[str]]
+
+
+def tiers(words: list[str], scope: list[list[str]], order: str, syntax: Syntax) -> list[Tier]:
     """The queries whose results, each newest first, concatenated, are the order asked for."""
     quoted = [[syntax.quote + t + syntax.quote for t in tokens] for tokens in scope]
     base = syntax.all_of([syntax.word(w) for w in words] + [syntax.any_of(q) for q in quoted])
+    required = [[w] for w in words] + scope
     if order == "date":
-        return [base]
+        return [Tier(base, required)]
     in_title = [syntax.word(w, TITLE_PREFIX) for w in words]
     all_in_title = syntax.all_of(in_title)
-    # A title word is indexed bare too, so "all in the title" implies the base words: on SQLite the first tier asks
-    # only for the title words and the scope, fewer posting lists for FTS5 to intersect (16 -> 11 ms for four
-    # words). PostgreSQL keeps the base words: alone, a common title word makes its planner scan the table.
-    if syntax is FTS5:
-        titled = syntax.all_of(in_title + [syntax.any_of(q) for q in quoted])
-    else:
-        titled = f"{base}{syntax.both}{all_in_title}"
+    # A title word is indexed bare too, so "all in the title" implies the base words: the first tier asks only for
+    # the title words and the scope, fewer posting lists to intersect (SQLite: 16 -> 11 ms for four words).
+    titled = Tier(
+        syntax.all_of(in_title + [syntax.any_of(q) for q in quoted]), [[TITLE_PREFIX + w] for w in words] + scope
+    )
     if len(words) == 1:
-        return [titled, f"{base}{syntax.but_not}{all_in_title}"]
+        return [titled, Tier(f"{base}{syntax.but_not}{all_in_title}", required)]
     some_in_title = syntax.any_of(in_title)
     return [
         titled,
-        f"({base}{syntax.both}{some_in_title}){syntax.but_not}{all_in_title}",
-        f"{base}{syntax.but_not}{some_in_title}",
+        Tier(f"({base}{syntax.both}{some_in_title}){syntax.but_not}{all_in_title}", required),
+        Tier(f"{base}{syntax.but_not}{some_in_title}", required),
     ]
 
 
@@ -201,14 +243,13 @@ def search(
     if filters is None:
         return []
     if connection.vendor == "postgresql":
-        syntax = TSQUERY
-        run = partial(_postgres, common=_all_common(words, scope), stream="is_public" if public_only else "true")
+        run, syntax = partial(_postgres, public=public_only), TSQUERY
     else:
-        run, syntax = _sqlite, FTS5
+        run, syntax = partial(_sqlite, table="news_search_public_fts" if public_only else "news_search_fts"), FTS5
     wanted = min(offset + limit, MAX_RESULTS)
     rows = []
-    for match in tiers(words, scope, order, syntax):
-        rows += run(match, filters, params, wanted - len(rows))
+    for tier in tiers(words, scope, order, syntax):
+        rows += run(tier, filters, params, wanted - len(rows))
         if len(rows) >= wanted:
             break
     return [_hit(row, words) for row in rows[offset:wanted]]
@@ -218,9 +259,8 @@ def _filters(user, public_only, org_path, kinds):
     """SQL conditions on the document row plus the same conditions as index words ([[any of], ...] per condition)."""
     clauses, params, terms = [], [], []
     if public_only:
-        clauses.append("d.is_public AND d.kind = %s")
-        params.append(DocumentKind.ARTICLE)
-        terms.append([PUBLIC_TOKEN])  # only articles are ever public: a kind word would only lengthen the intersection
+        clauses.append("d.is_public AND d.kind = %s")  # only articles are ever public
+        params.append(DocumentKind.ARTICLE)  # and the public index holds published documents only (migration 0011)
     elif not user.is_superuser:
         roots = granted_roots(user, SearchDocument.access_roles["view"])
         if not roots:
@@ -245,36 +285,59 @@ def _filters(user, public_only, org_path, kinds):
 _COLUMNS = "d.kind, d.object_id, d.title, d.text, d.day"
 
 
-def _sqlite(match, filters, params, limit):
+def _sqlite(tier, filters, params, limit, *, table: str):
     sql = (
-        f"SELECT {_COLUMNS} FROM news_search_fts f JOIN news_searchdocument d ON d.sort_key = f.rowid "
-        f"WHERE news_search_fts MATCH %s AND {filters} ORDER BY f.rowid LIMIT %s"
+        f"SELECT {_COLUMNS} FROM {table} f JOIN news_searchdocument d ON d.sort_key = f.rowid "
+        f"WHERE {table} MATCH %s AND {filters} ORDER BY f.rowid LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [match, *params, limit])
+        cursor.execute(sql, [tier.match, *params, limit])
         return cursor.fetchall()
 
 
 # PostgreSQL's GIN posting lists are in row order, not date order, and its planner guesses the selectivity of
 # a conjunction of correlated words (医院 with the scope's own words) far too low, then collects and sorts tens
-# of thousands of matches (50-150 ms for 医院 at province scale). So when every word of the query is common, a
-# tier walks the newest WALK documents in sort-key order and keeps the matches: common words fill a page within
-# a few hundred rows. When some word is rare (a name, a branch's own scope word), or the walk does not fill the
-# page, the matches are collected through the GIN index, which then intersects a short list (decision 0013).
-WALK, WALK_PER_ROW = 4000, 20  # rows walked: enough for a word in 1 document in 200, and more for a deep page
-COMMON_SHARE = 0.01  # a word in more than 1% of the documents has a posting list too long to collect per query
+# of thousands of matches (50-150 ms for 医院 at province scale). So each tier judges its own matches from the
+# index words' shares in PostgreSQL's statistics (decision 0013):
+# - at most FEW (a rare word or scope word among them): collected through the GIN index and sorted;
+# - otherwise the tier walks the newest WALK documents in sort-key order and keeps the matches, which fills a
+#   page of common words within a few hundred rows. If the walk does not fill the page, the rest is collected if
+#   both the words' shares and the walk say the matches are few, and read back through the date bands if not.
+#   Words of one phrase (主题党日 志愿服务) are far more often together than their shares say: the walk sees that.
+WALK, WALK_PER_ROW = 1000, 5  # rows walked: a page of words in 1 document in 50, and more for a deep page
+COMMON_SHARE = 0.01  # PostgreSQL keeps the shares of the words in more than 1% of the documents
+FEW = 2000  # matches collected and sorted in a few milliseconds
 
 
-def _postgres(match, filters, params, limit, *, common: bool, stream: str):
-    if common:
-        walk = max(WALK, WALK_PER_ROW * limit)
-        rows = _fetch(
-            f"SELECT {_COLUMNS} FROM (SELECT * FROM news_searchdocument WHERE {stream} ORDER BY sort_key "
-            f"LIMIT %s) d WHERE {filters} AND d.tsv @@ to_tsquery('simple', %s) ORDER BY d.sort_key LIMIT %s",
-            [walk, *params, match, limit],
-        )
-        if len(rows) == limit:
-            return rows
+def _postgres(tier: Tier, filters, params, limit, *, public: bool):
+    shares, documents = word_shares()
+    stream_documents = documents * shares.get(PUBLIC_TOKEN, 0.0) if public else documents
+    likely, at_most = estimated_matches(tier.required, shares, stream_documents)
+    if at_most < FEW:
+        return _collect(tier.match, filters, params, limit)
+    stream = "is_public" if public else "true"
+    walk = max(WALK, WALK_PER_ROW * limit)
+    rows = _fetch(
+        f"SELECT {_COLUMNS} FROM (SELECT * FROM news_searchdocument WHERE {stream} ORDER BY sort_key "
+        f"LIMIT %s) d WHERE {filters} AND d.tsv @@ to_tsquery('simple', %s) ORDER BY d.sort_key LIMIT %s",
+        [walk, *params, tier.match, limit],
+    )
+    if len(rows) == limit:
+        return rows
+    edge = _fetch(
+        f"SELECT sort_key FROM news_searchdocument WHERE {stream} ORDER BY sort_key OFFSET %s LIMIT 1", [walk - 1]
+    )
+    if not edge:
+        return rows  # the walk read every document
+    if max(likely, len(rows) * stream_documents / walk) < FEW:
+        return rows + _collect(tier.match, filters, params, limit - len(rows), after=edge[0][0])
+    return rows + _by_bands(tier.match, filters, params, limit - len(rows), after=edge[0][0], stream=stream)
+
+
+def _collect(match, filters, params, limit, after=None):
+    """The newest matches (older than the key `after`), collected through the GIN index and sorted."""
+    if after is not None:
+        filters, params = f"{filters} AND d.sort_key + 0 > %s", [*params, after]
     return _fetch(  # "+ 0": sort the collected matches instead of walking the whole b-tree
         f"SELECT {_COLUMNS} FROM news_searchdocument d WHERE d.tsv @@ to_tsquery('simple', %s) AND {filters} "
         f"ORDER BY d.sort_key + 0 LIMIT %s",
@@ -282,29 +345,57 @@ def _postgres(match, filters, params, limit, *, common: bool, stream: str):
     )
 
 
-def common_words() -> dict[str, float]:
-    """The index words in more than COMMON_SHARE of the documents, from PostgreSQL's own statistics of the
-    tsvector column (ANALYZE keeps its most common lexemes and their shares); kept for ten minutes."""
+def _by_bands(match, filters, params, limit, *, after: int, stream: str):
+    """The newest matches older than the key `after`, read back in date bands that grow from 4 to 256 days.
+
+    Each step asks GIN for the matches in one band only, so it reads the band's posting list and fetches the
+    band's matches, not every match in the history: a tier whose matches begin only far back (an article tier
+    behind a month of planned activities) costs a few bands, not all of its tens of thousands of matches. The
+    steps are exact: each band's matches are all older than the previous step's, and a step returns them sorted.
+    """
+    rows = []
+    for step in itertools.count():
+        after_next = _fetch(
+            f"SELECT sort_key FROM news_searchdocument WHERE {stream} AND sort_key > %s ORDER BY sort_key LIMIT 1",
+            [after],
+        )  # the next document back: a gap in the dates costs no empty steps
+        if not after_next:
+            return rows
+        day = -after_next[0][0] >> _DAY_SHIFT
+        level = BAND_LEVELS[min(step, len(BAND_LEVELS) - 1)]
+        band = _band_token(level, day >> level)
+        rows += _collect(f"({match}) & '{band}'", filters, params, limit - len(rows), after)
+        if len(rows) >= limit:
+            return rows
+        after = -((day >> level << level) << _DAY_SHIFT)  # everything from the band's first day on is read
+
+
+def estimated_matches(required: list[list[str]], shares: dict[str, float], documents: float) -> tuple[float, float]:
+    """The documents holding every group of words (a group: any of its words): as many as if the words were
+    independent, and at most as many as the rarest group holds. A group with no common word is rare."""
+    group_shares = [min(1.0, sum(shares.get(word, 0.0) for word in group)) for group in required]
+    return documents * math.prod(group_shares), documents * min(group_shares, default=1.0)
+
+
+def word_shares() -> tuple[dict[str, float], float]:
+    """The index words in more than COMMON_SHARE of the documents with their shares, and the number of documents,
+    from PostgreSQL's own statistics (ANALYZE keeps the tsvector's most common lexemes); kept for ten minutes."""
     now = time.monotonic()
-    if now - _common_words_cache[0] > 600:
+    if now - _shares_cache[0] > 600:
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs, "
+                "(SELECT reltuples FROM pg_class WHERE relname = 'news_searchdocument') FROM pg_stats "
                 "WHERE tablename = 'news_searchdocument' AND attname = 'tsv'"
             )
             row = cursor.fetchone()
         words = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
-        _common_words_cache[:] = [now, {w: share for w, share in words.items() if share > COMMON_SHARE}]
-    return _common_words_cache[1]
+        common = {w: share for w, share in words.items() if share > COMMON_SHARE}
+        _shares_cache[:] = [now, (common, max(row[2], 0) if row else 0)]
+    return _shares_cache[1]
 
 
-_common_words_cache: list = [float("-inf"), {}]
-
-
-def _all_common(words: list[str], scope: list[list[str]]) -> bool:
-    """Every word of the query, and every scope condition, is common: no short posting list to start from."""
-    common = common_words()
-    return all(w in common for w in words) and all(all(t in common for t in tokens) for tokens in scope)
+_shares_cache: list = [float("-inf"), ({}, 0)]
 
 
 def _fetch(sql, args):

@@ -4,7 +4,6 @@ about its branches' activities, plus the search index of every article and activ
 import datetime
 import random
 
-from django.db import connection
 from django.utils import timezone
 
 from activities.models import Activity
@@ -12,7 +11,7 @@ from core.bulk import insert_rows, reserve_ids
 from orgs.models import OrgKind, PartyOrg
 
 from .models import Article, Column, DocumentKind, SearchDocument, Status, story_key
-from .search import document_row
+from .search import document_row, store_in_date_order
 
 SCALES = {"small": 2_000, "province": 100_000, "national": 1_000_000}
 MARKER = "党建动态（模拟）"
@@ -110,7 +109,5 @@ def index_activities(batch: int = BATCH) -> int:
             total += len(rows)
             rows = []
     insert_rows(SearchDocument, rows)
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO news_search_fts(news_search_fts) VALUES ('optimize')")
+    store_in_date_order()  # the documents were written unit by unit, not day by day as a live index's are
     return total + len(rows)

@@ -71,6 +71,27 @@ class SearchOrderTest(CastTestCase):
         expected = sorted(whole, key=lambda i: (tier[i], i % 17, -i))
         self.assertEqual(whole, expected)
 
+    def test_matches_spread_over_years_and_undated_come_back_in_exact_order(self):
+        dated = {}
+        for i in range(1, 61):
+            title = "医院党建动态" if i % 3 == 0 else "工作简报"
+            body = "本院医院工作情况" if i % 3 != 2 else "工作情况"
+            if i % 13 == 0:
+                search.index(
+                    DocumentKind.ARTICLE, i, org_path=self.org_a.path, is_public=True, day=None, title=title, text=body
+                )
+            else:
+                dated[i] = (i * i * 37) % 1500  # days ago, from today to four years back, in no order
+                self.put(i, title, body, days_ago=dated[i])
+        matching = [i for i in range(1, 61) if i % 3 != 2]
+        by_date = sorted(matching, key=lambda i: (i not in dated, dated.get(i, 0), -i))  # undated last
+        self.assertEqual(self.ids("医院", order="date"), by_date)
+        self.assertEqual(self.ids("医院"), [i for i in by_date if i % 3 == 0] + [i for i in by_date if i % 3 == 1])
+        pages = []
+        for offset in range(0, 60, 20):
+            pages += [h.object_id for h in search.search("医院", user=self.superuser, order="date", offset=offset)]
+        self.assertEqual(pages, by_date)
+
     def test_paging_stops_at_the_result_cap(self):
         self.put(1, "医院")
         self.assertEqual(search.search("医院", user=self.superuser, offset=search.MAX_RESULTS), [])
@@ -82,6 +103,21 @@ class SearchOrderTest(CastTestCase):
         self.put(4, "医院新闻", org=self.org_b)
         self.assertEqual(self.ids("医院", user=None, public_only=True, org_path=self.org_a.path), [1])
         self.assertEqual(self.ids("醫院", user=None, public_only=True, org_path=self.org_a.path, order="date"), [1])
+
+    def test_the_public_index_follows_publication_edits_and_removal(self):
+        public = {"user": None, "public_only": True, "org_path": self.org_a.path}
+        self.put(1, "医院义诊")
+        self.put(2, "医院新闻")
+        self.put(1, "医院义诊", public=False)  # withdrawn
+        self.assertEqual(self.ids("医院", **public), [2])
+        self.put(2, "社区健康讲座")  # retitled
+        self.assertEqual(self.ids("医院", **public), [])
+        self.assertEqual(self.ids("健康讲座", **public), [2])
+        self.put(1, "医院义诊")  # published again
+        self.assertEqual(self.ids("医院", **public), [1])
+        search.remove(DocumentKind.ARTICLE, 1)
+        self.assertEqual(self.ids("医院", **public), [])
+        self.assertEqual(self.ids("医院"), [])
 
     def test_a_secretary_sees_their_branch_only(self):
         self.put(1, "医院新闻", org=self.branch_a1)
@@ -169,10 +205,26 @@ class PostgresWalkTest(SearchOrderTest):
 
         if connection.vendor != "postgresql":
             self.skipTest("the walk is PostgreSQL's: SQLite's FTS5 index is already in date order")
-        everything = mock.patch.object(search, "_all_common", return_value=True)
+        everything = mock.patch.object(search, "estimated_matches", return_value=self.estimate)
         everything.start()
         self.addCleanup(everything.stop)
-        for name, value in (("WALK", 25), ("WALK_PER_ROW", 1)):  # walks that fill some pages and not others
+        for name, value in self.walk:
             short_walk = mock.patch.object(search, name, value)
             short_walk.start()
             self.addCleanup(short_walk.stop)
+
+    walk = (("WALK", 25), ("WALK_PER_ROW", 1))  # walks that fill some pages and not others
+    estimate = (float("inf"), float("inf"))  # (likely, at most) matches of every tier
+
+
+class PostgresBandTest(PostgresWalkTest):
+    """The walk reads one document, so every tier is read back through the date bands (news.search._by_bands)."""
+
+    walk = (("WALK", 1), ("WALK_PER_ROW", 0))
+
+
+class PostgresWalkThenCollectTest(PostgresWalkTest):
+    """The words' shares say a tier's matches are few but may be many: it walks, then collects what lies beyond."""
+
+    walk = (("WALK", 2), ("WALK_PER_ROW", 0))
+    estimate = (0.0, float("inf"))

@@ -1,11 +1,11 @@
 """Rebuild the search index of articles and activities (after a bulk load that bypassed the model saves)."""
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 
 from activities.models import Activity
 from news.models import Article, DocumentKind, SearchDocument
-from news.search import document_row
+from news.search import document_row, store_in_date_order
 
 BATCH = 2000
 
@@ -30,9 +30,7 @@ class Command(BaseCommand):
                 Activity.objects.values_list("id", "org_path", "starts_at", "title", "place", "summary"),
                 lambda r: (DocumentKind.ACTIVITY, r[0], r[1], False, r[2], r[3], f"{r[4]}\n{r[5]}".strip()),
             )
-        if connection.vendor == "postgresql":  # search reads which words are common from these statistics
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE news_searchdocument")
+        store_in_date_order()
         self.stdout.write(self.style.SUCCESS(f"已索引 {articles} 篇文章、{activities} 次活动"))
 
     def _index(self, rows, shape) -> int:
