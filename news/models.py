@@ -219,8 +219,9 @@ class SearchDocument(models.Model):
     """What search reads: one row per article or activity, with segmented simplified tokens.
 
     SQLite indexes `tokens` in an FTS5 table whose rowid is `sort_key` (migrations 0002, 0007); PostgreSQL in a
-    GIN index over to_tsvector('simple', tokens) beside a b-tree on `sort_key`. Scope and publication are index
-    words (search.scope_tokens) and plain columns filtered in the same query.
+    GIN index over to_tsvector('simple', tokens) beside a b-tree on `sort_key`. Both keep a second index of the
+    published documents for the public sites (0011). Scope, publication and date bands are index words
+    (search.scope_tokens, search.band_tokens) and plain columns filtered in the same query.
     """
 
     kind = models.CharField(max_length=10, choices=DocumentKind.choices)
