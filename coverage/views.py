@@ -118,7 +118,10 @@ def round_compare(request, pk):
         return xlsx_response(request, f"{survey.name}比对", ["单位名称", "与上轮比较", "变化", "覆盖状态"], data)
     if counted := count_response(request, rows.filter(change=change), ORDERING):
         return counted
-    page = keyset_page(rows.filter(change=change).select_related("institution"), ORDERING, request.GET.get("after"))
+    shown = ("id", "round", "institution__name", "status", "change", "previous", *SurveyRow.COMPARED)
+    page = keyset_page(
+        rows.filter(change=change).select_related("institution").only(*shown), ORDERING, request.GET.get("after")
+    )
     for row in page.rows:
         row.diffs = services.changed_fields(row)
     previous_rates = services.rates(survey.previous, scope) if survey.previous else None
