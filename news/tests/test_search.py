@@ -160,6 +160,7 @@ class SearchMigrationTest(TestCase):
 
     def test_documents_indexed_before_the_migration_are_found_in_order(self):
         site = Installation(cast=False, migrate=False)
+        self.addCleanup(site.close)  # its PostgreSQL database and data directory
         site.manage("migrate", "news", "0006", "-v0")
         rows = [(1, "2024-05-01", "医院党建会议", "医院 党建 会议 zparticle"), (2, "2025-01-09", "义诊", "医院 义诊"),
                 (3, "2023-02-02", "医院新闻", "医院 新闻")]  # fmt: skip
