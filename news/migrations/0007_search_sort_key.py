@@ -8,15 +8,11 @@ and built once afterwards: updating it row by row costs minutes on a province's 
 
 from django.db import migrations, models
 
-from ._search_index import SQLITE_DROP, sqlite_index
+from ._search_index import ORDINAL, SQLITE_DROP, build_token_index, drop_token_index, sqlite_index
 
 BATCH = 5000
 DAY, KIND = 1 << 40, 1 << 37
 KIND_CODE = "CASE kind WHEN 'article' THEN 1 ELSE 2 END"  # news.search._KIND_CODE
-ORDINAL = {  # date.toordinal() in SQL; a document without a day sorts last (0)
-    "sqlite": "COALESCE(CAST(julianday(day) - 1721424.5 AS INTEGER), 0)",
-    "postgresql": "COALESCE(day - DATE '0001-01-01' + 1, 0)",
-}
 
 def title_words(title: str) -> list[str]:
     """The title's index words with their title prefix (news.search.document_tokens), from the code of the day."""
@@ -26,25 +22,17 @@ def title_words(title: str) -> list[str]:
 
 
 def rewrite_rows(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        for statement in SQLITE_DROP:
-            schema_editor.execute(statement)
-    else:
-        schema_editor.execute("DROP INDEX IF EXISTS news_search_tokens")
-    schema_editor.execute(
-        f"UPDATE news_searchdocument SET sort_key = {ORDINAL[vendor]} * {DAY} + {KIND_CODE} * {KIND} + object_id"
+    drop_token_index(schema_editor)
+    schema_editor.execute(  # a document without a day sorts last (ordinal 0)
+        f"UPDATE news_searchdocument SET sort_key = {ORDINAL[schema_editor.connection.vendor]} * {DAY} "
+        f"+ {KIND_CODE} * {KIND} + object_id"
     )
     _append_title_words(schema_editor.connection)
 
 
 def build_index(apps, schema_editor):
     """After the column is altered: SQLite alters by copying the table, which drops its triggers."""
-    if schema_editor.connection.vendor == "sqlite":
-        for statement in sqlite_index("sort_key"):
-            schema_editor.execute(statement)
-    else:
-        schema_editor.execute("CREATE INDEX news_search_tokens ON news_searchdocument USING gin (tsv)")
+    build_token_index(schema_editor)
 
 
 def drop_index(apps, schema_editor):

@@ -4,29 +4,17 @@ while the tokens are rewritten and built once afterwards, as in 0007."""
 
 from django.db import migrations
 
-from ._search_index import SQLITE_DROP, sqlite_index
+from ._search_index import ORDINAL, build_token_index, drop_token_index
 
 LEVELS = (2, 4, 6, 8)  # news.search.BAND_LEVELS, as of this migration
-ORDINAL = {  # date.toordinal() in SQL; an undated document is in band 0
-    "sqlite": "COALESCE(CAST(julianday(day) - 1721424.5 AS INTEGER), 0)",
-    "postgresql": "COALESCE(day - DATE '0001-01-01' + 1, 0)",
-}
 
 
 def add_bands(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "sqlite":
-        for statement in SQLITE_DROP:
-            schema_editor.execute(statement)
-    else:
-        schema_editor.execute("DROP INDEX IF EXISTS news_search_tokens")
-    bands = " || ".join(f"' zb{level}x' || ({ORDINAL[vendor]} >> {level})" for level in LEVELS)
+    drop_token_index(schema_editor)
+    ordinal = ORDINAL[schema_editor.connection.vendor]  # an undated document is in band 0
+    bands = " || ".join(f"' zb{level}x' || ({ordinal} >> {level})" for level in LEVELS)
     schema_editor.execute(f"UPDATE news_searchdocument SET tokens = tokens || {bands}")
-    if vendor == "sqlite":
-        for statement in sqlite_index("sort_key"):
-            schema_editor.execute(statement)
-    else:
-        schema_editor.execute("CREATE INDEX news_search_tokens ON news_searchdocument USING gin (tsv)")
+    build_token_index(schema_editor)
 
 
 class Migration(migrations.Migration):
