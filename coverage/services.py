@@ -148,14 +148,18 @@ def change_counts(survey: SurveyRound, scope: Q | None = None) -> dict[str, int]
 
 def changed_fields(row: SurveyRow) -> list[tuple[str, object, object]]:
     """(label, previous value, current value) for each compared figure that differs."""
-    if not row.previous:
+    return compare_figures(row.previous, row.figures())
+
+
+def compare_figures(previous: dict, current: dict) -> list[tuple[str, object, object]]:
+    """changed_fields of a row read as values: its previous figures against the current ones."""
+    if not previous:
         return []
-    labels = {f.name: f.verbose_name for f in SurveyRow._meta.fields}
-    current = row.figures()
 
     def shown(value):
         return "未填报" if value is None else value
 
-    return [
-        (str(labels[k]), shown(row.previous.get(k)), shown(v)) for k, v in current.items() if row.previous.get(k) != v
-    ]
+    return [(_LABELS[k], shown(previous.get(k)), shown(v)) for k, v in current.items() if previous.get(k) != v]
+
+
+_LABELS = {f.name: str(f.verbose_name) for f in SurveyRow._meta.fields}
