@@ -99,3 +99,21 @@ class SiteBrandingTest(NewsTestCase):
         page = self.client.get(reverse("news:site-article", args=[self.org_a.pk, article.pk]))
         self.assertContains(page, "活动日期：2024-05-22")
         self.assertContains(page, 'class="qr no-phone"')  # the phone reader is already on a phone
+
+    def test_a_renamed_column_shows_in_every_public_page_menu_at_once(self):
+        article = self.published("博爱医院开展义诊")
+        self.client.logout()
+        pages = (reverse("news:site-home", args=[self.org_a.pk]),
+                 reverse("news:site-column", args=[self.org_a.pk, self.column.pk]),
+                 reverse("news:site-article", args=[self.org_a.pk, article.pk]))  # fmt: skip
+        for page in pages:  # each page and the site's look are now cached
+            self.assertNotContains(self.client.get(page), "医院新闻速递")
+        self.login("unit_admin")
+        response = self.client.post(
+            reverse("news:column-edit", args=[self.column.pk]),
+            {"name": "医院新闻速递", "parent_name": "", "sort_order": 1, "is_active": "on"},
+        )
+        self.assertRedirects(response, reverse("news:columns"))
+        self.client.logout()
+        for page in pages:
+            self.assertContains(self.client.get(page), "医院新闻速递", msg_prefix=page)

@@ -217,6 +217,7 @@ def column_form(request, pk=None):
         with transaction.atomic():
             column = form.save()
             recheck_in_scope(request.user, column)
+            versions.renew(services.site_version_name(column.org_id))  # the menu of every cached page of the site
         messages.success(request, "栏目已保存。")
         return redirect("news:columns")
     return render(request, "core/simple_form.html", {"form": form, "title": "栏目"})
