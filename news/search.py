@@ -18,8 +18,7 @@ import itertools
 import math
 import re
 import time
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, field
 
 import rjieba
 from django.db import connection
@@ -242,16 +241,16 @@ def search(
     filters, params, scope = _filters(user, public_only, org_path, kinds)
     if filters is None:
         return []
-    if connection.vendor == "postgresql":
-        run, syntax = partial(_postgres, public=public_only), TSQUERY
-    else:
-        run, syntax = partial(_sqlite, table="news_search_public_fts" if public_only else "news_search_fts"), FTS5
     wanted = min(offset + limit, MAX_RESULTS)
-    rows = []
-    for tier in tiers(words, scope, order, syntax):
-        rows += run(tier, filters, params, wanted - len(rows))
-        if len(rows) >= wanted:
-            break
+    if connection.vendor == "postgresql":
+        rows = _postgres(tiers(words, scope, order, TSQUERY), filters, params, wanted, public=public_only)
+    else:
+        table = "news_search_public_fts" if public_only else "news_search_fts"
+        rows = []
+        for tier in tiers(words, scope, order, FTS5):
+            rows += _sqlite(tier, filters, params, wanted - len(rows), table=table)
+            if len(rows) >= wanted:
+                break
     return [_hit(row, words) for row in rows[offset:wanted]]
 
 
@@ -309,44 +308,91 @@ COMMON_SHARE = 0.01  # PostgreSQL keeps the shares of the words in more than 1% 
 FEW = 2000  # matches collected and sorted in a few milliseconds
 
 
-def _postgres(tier: Tier, filters, params, limit, *, public: bool):
+def _postgres(tiers: list[Tier], filters, params, wanted: int, *, public: bool):
+    """The first `wanted` rows of the tiers in turn. Each tier finds its matches as sort keys (narrow rows to
+    sort); the columns a hit shows are read at the end for the keys kept."""
     shares, documents = word_shares()
     stream_documents = documents * shares.get(PUBLIC_TOKEN, 0.0) if public else documents
-    likely, at_most = estimated_matches(tier.required, shares, stream_documents)
-    if at_most < FEW:
-        return _collect(tier.match, filters, params, limit)
-    stream = "is_public" if public else "true"
-    walk = max(WALK, WALK_PER_ROW * limit)
-    rows = _fetch(
-        f"SELECT {_COLUMNS} FROM (SELECT * FROM news_searchdocument WHERE {stream} ORDER BY sort_key "
-        f"LIMIT %s) d WHERE {filters} AND d.tsv @@ to_tsquery('simple', %s) ORDER BY d.sort_key LIMIT %s",
-        [walk, *params, tier.match, limit],
-    )
-    if len(rows) == limit:
-        return rows
-    edge = _fetch(
-        f"SELECT sort_key FROM news_searchdocument WHERE {stream} ORDER BY sort_key OFFSET %s LIMIT 1", [walk - 1]
-    )
-    if not edge:
-        return rows  # the walk read every document
-    if max(likely, len(rows) * stream_documents / walk) < FEW:
-        return rows + _collect(tier.match, filters, params, limit - len(rows), after=edge[0][0])
-    return rows + _by_bands(tier.match, filters, params, limit - len(rows), after=edge[0][0], stream=stream)
+    walk = _Walk(filters, params, max(WALK, WALK_PER_ROW * wanted), "is_public" if public else "true")
+    keys = []
+    for tier in tiers:
+        limit = wanted - len(keys)
+        likely, at_most = estimated_matches(tier.required, shares, stream_documents)
+        if at_most < FEW:
+            keys += _collect(tier.match, filters, params, limit)
+        else:
+            keys += _walked_then_older(walk, tier, likely, stream_documents, limit)
+        if len(keys) >= wanted:
+            break
+    return _rows(keys[:wanted])
 
 
-def _collect(match, filters, params, limit, after=None):
-    """The newest matches (older than the key `after`), collected through the GIN index and sorted."""
+def _walked_then_older(walk, tier: Tier, likely: float, stream_documents: float, limit: int) -> list[int]:
+    """A common tier: its matches among the walked documents, then, if they do not fill the page, those beyond
+    the walk: collected if both the words' shares and the walk say they are few, else read back by date bands."""
+    walked = walk.matches(tier.match, limit)
+    if len(walked) == limit or walk.edge() is None:
+        return walked
+    rest = limit - len(walked)
+    if max(likely, len(walked) * stream_documents / walk.size) < FEW:
+        return walked + _collect(tier.match, walk.filters, walk.params, rest, after=walk.edge())
+    return walked + _by_bands(tier.match, walk.filters, walk.params, rest, after=walk.edge(), stream=walk.stream)
+
+
+@dataclass
+class _Walk:
+    """The newest `size` documents of the stream (every document, or the published ones), read in sort-key order
+    by each common tier of a search, which stops as soon as its page is full; the key of the last of them, the
+    edge beyond which the tiers read on, is found once per search."""
+
+    filters: str
+    params: list
+    size: int
+    stream: str
+    _edge: list = field(default_factory=list)
+
+    def matches(self, match: str, limit: int) -> list[int]:
+        return [row[0] for row in _fetch(
+            f"SELECT d.sort_key FROM (SELECT sort_key, tsv, org_path, kind, is_public FROM news_searchdocument "
+            f"WHERE {self.stream} ORDER BY sort_key LIMIT %s) d WHERE {self.filters} "
+            f"AND d.tsv @@ to_tsquery('simple', %s) ORDER BY d.sort_key LIMIT %s",
+            [self.size, *self.params, match, limit],
+        )]  # fmt: skip
+
+    def edge(self):
+        """The key of the walk's last document, None if the walk reads every document."""
+        if not self._edge:
+            found = _fetch(
+                f"SELECT sort_key FROM news_searchdocument WHERE {self.stream} ORDER BY sort_key OFFSET %s LIMIT 1",
+                [self.size - 1],
+            )
+            self._edge.append(found[0][0] if found else None)
+        return self._edge[0]
+
+
+def _rows(keys: list[int]) -> list[tuple]:
+    """The columns a hit shows, for the kept keys, in their order."""
+    if not keys:
+        return []
+    found = {row[0]: row[1:] for row in _fetch(
+        f"SELECT d.sort_key, {_COLUMNS} FROM news_searchdocument d WHERE d.sort_key = ANY(%s)", [keys]
+    )}  # fmt: skip
+    return [found[key] for key in keys if key in found]
+
+
+def _collect(match, filters, params, limit, after=None) -> list[int]:
+    """The keys of the newest matches (older than the key `after`), collected through the GIN index and sorted."""
     if after is not None:
         filters, params = f"{filters} AND d.sort_key + 0 > %s", [*params, after]
-    return _fetch(  # "+ 0": sort the collected matches instead of walking the whole b-tree
-        f"SELECT {_COLUMNS} FROM news_searchdocument d WHERE d.tsv @@ to_tsquery('simple', %s) AND {filters} "
+    return [row[0] for row in _fetch(  # "+ 0": sort the collected matches instead of walking the whole b-tree
+        f"SELECT d.sort_key FROM news_searchdocument d WHERE d.tsv @@ to_tsquery('simple', %s) AND {filters} "
         f"ORDER BY d.sort_key + 0 LIMIT %s",
         [match, *params, limit],
-    )
+    )]  # fmt: skip
 
 
 def _by_bands(match, filters, params, limit, *, after: int, stream: str):
-    """The newest matches older than the key `after`, read back in date bands that grow from 4 to 256 days.
+    """The keys of the newest matches older than the key `after`, read back in date bands that grow from 4 to 256 days.
 
     Each step asks GIN for the matches in one band only, so it reads the band's posting list and fetches the
     band's matches, not every match in the history: a tier whose matches begin only far back (an article tier
