@@ -117,3 +117,17 @@ class SiteBrandingTest(NewsTestCase):
         self.client.logout()
         for page in pages:
             self.assertContains(self.client.get(page), "医院新闻速递", msg_prefix=page)
+
+    def test_a_column_page_is_found_only_on_its_own_units_site_and_only_while_active(self):
+        self.published("博爱医院开展主题党日")
+        page = reverse("news:site-column", args=[self.org_a.pk, self.column.pk])
+        self.client.logout()
+        self.assertEqual(self.client.get(page).status_code, 200)  # the site's menu is now cached
+        self.assertEqual(self.client.get(reverse("news:site-column", args=[self.org_a.pk, self.column_b.pk])).status_code, 404)
+        self.assertEqual(self.client.get(reverse("news:site-column", args=[self.org_b.pk, self.column_b.pk])).status_code, 200)
+        self.login("unit_admin")
+        response = self.client.post(reverse("news:column-edit", args=[self.column.pk]),
+                                    {"name": self.column.name, "parent_name": "", "sort_order": 1})  # fmt: skip
+        self.assertRedirects(response, reverse("news:columns"))
+        self.client.logout()
+        self.assertEqual(self.client.get(page).status_code, 404)  # switched off: gone from the site at once

@@ -49,9 +49,14 @@ def _public(response: HttpResponse, seconds: int = PAGE_CACHE_SECONDS) -> HttpRe
 
 def _site(unit: PartyOrg) -> dict:
     """What every page of the site shows: the unit's name and look (its 党办's settings, else defaults) and the
-    column menu."""
-    profile = SiteProfile.objects.filter(org=unit).first() or SiteProfile(org=unit)
-    columns = list(Column.objects.filter(org=unit, is_active=True).only("id", "name", "parent_name"))
+    column menu. The settings and the menu are cached under the site's version (renewed when either is saved)."""
+    key = f"news:site:{unit.pk}:{versions.current(services.site_version_name(unit.pk))}"
+    parts = cache.get(key)
+    if parts is None:
+        profile = SiteProfile.objects.filter(org_id=unit.pk).first() or SiteProfile(org_id=unit.pk)
+        parts = (profile, list(Column.objects.filter(org_id=unit.pk, is_active=True).only("id", "name", "parent_name")))
+        cache.set(key, parts, PAGE_CACHE_SECONDS)
+    profile, columns = parts
     return {"unit": unit, "site": profile, "site_name": profile.site_name or unit.name, "nav_columns": columns}
 
 
@@ -88,13 +93,16 @@ def site_home(request, org_pk):
 @reads_may_lag
 def site_column(request, org_pk, column_pk):
     unit = _unit(org_pk)
-    column = get_object_or_404(Column, pk=column_pk, org=unit, is_active=True)
+    site = _site(unit)
+    column = next((c for c in site["nav_columns"] if c.pk == column_pk), None)  # the unit's active columns
+    if column is None:
+        raise Http404("栏目不存在")
     page = keyset_page(
         _published(unit).filter(column=column).values("id", "title", "published_at", "summary"),
         PUBLIC_ORDERING, request.GET.get("after"), size=20,
     )  # fmt: skip
     _with_covers(page.rows)
-    return _public(render(request, "news/site_column.html", {**_site(unit), "column": column, "page": page}))
+    return _public(render(request, "news/site_column.html", {**site, "column": column, "page": page}))
 
 
 @reads_may_lag
