@@ -5,6 +5,7 @@ dashboards. Everything else, every write, and every read inside a transaction st
 user who has just saved something reads from the primary for REPLICA_PIN_SECONDS afterwards, so that the page
 after a save shows the save (a cookie set by ReadYourWritesMiddleware on every successful unsafe request)."""
 
+import contextlib
 import contextvars
 import functools
 import time
@@ -35,6 +36,17 @@ class ReplicaRouter:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         return db == "default"
+
+
+@contextlib.contextmanager
+def on_primary():
+    """Reads inside go to the primary, even in a view whose reads may lag: for what is cached under a version that
+    a write has just renewed (a lagging replica would fill it with the data before the write)."""
+    token = _lag_ok.set(False)
+    try:
+        yield
+    finally:
+        _lag_ok.reset(token)
 
 
 def pinned_to_primary(request) -> bool:

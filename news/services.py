@@ -115,6 +115,11 @@ def site_version_name(org_pk: int) -> str:
     return f"news-site:{org_pk}"
 
 
+# The version of every site's home page and column lists: renewed when any article or photo is saved or deleted
+# (news.signals), a few hundred times a day at province scale, so a list is rendered again only after a change.
+PUBLIC_LISTS_VERSION = "news-public-lists"
+
+
 def article_cache_key(pk: int) -> str:
     return f"news:article:{pk}"
 

@@ -55,7 +55,9 @@ class ReplicaTest(TransactionTestCase):
         on_replica("SELECT pg_wal_replay_resume()")
 
     def column_page(self, client):
-        url = reverse("news:site-column", args=[self.cast.org_a.pk, self.column.pk])
+        """The column's Atom feed: a public page read whole on every request (the column's list page is cached,
+        filled from the primary, see test_cached_public_lists_are_filled_from_the_primary)."""
+        url = reverse("news:site-column-feed", args=[self.cast.org_a.pk, self.column.pk])
         with (
             CaptureQueriesContext(connections["default"]) as primary,
             CaptureQueriesContext(connections[REPLICA]) as replica,
@@ -102,6 +104,22 @@ class ReplicaTest(TransactionTestCase):
         wait_until_replayed()
         page, _, _ = self.column_page(public)
         self.assertIn("红联共建动态", page)
+
+    def test_cached_public_lists_are_filled_from_the_primary(self):
+        """A list page is cached under versions that a save renews at once: filled from a replica that is behind,
+        it would keep the old page under the new version for minutes."""
+        url = reverse("news:site-column", args=[self.cast.org_a.pk, self.column.pk])
+        public = Client()
+        self.assertContains(public.get(url), "党建动态")
+        on_replica("SELECT pg_wal_replay_pause()")
+        editor = Client()
+        sign_in(editor, self.cast.users["unit_admin"])
+        saved = editor.post(reverse("news:column-edit", args=[self.column.pk]),
+                            {"name": "红联共建动态", "parent_name": "", "sort_order": 100, "is_active": "on"})  # fmt: skip
+        self.assertEqual(saved.status_code, 302)
+        with CaptureQueriesContext(connections["default"]) as primary:
+            self.assertContains(public.get(url), "红联共建动态")  # a visitor, with the replica still behind
+        self.assertGreater(len(primary), 0)
 
     def test_pages_that_must_be_current_and_every_write_stay_on_the_primary(self):
         client = Client()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from PIL import Image
 
 from activities.tests.base import at
-from news.models import Article, SiteProfile
+from news.models import Article, SiteProfile, Status
 
 from .test_news_views import NewsTestCase
 
@@ -131,3 +131,20 @@ class SiteBrandingTest(NewsTestCase):
         self.assertRedirects(response, reverse("news:columns"))
         self.client.logout()
         self.assertEqual(self.client.get(page).status_code, 404)  # switched off: gone from the site at once
+
+    def test_the_cached_home_page_and_column_list_follow_each_publication_and_withdrawal(self):
+        pages = (reverse("news:site-home", args=[self.org_a.pk]),
+                 reverse("news:site-column", args=[self.org_a.pk, self.column.pk]))  # fmt: skip
+        first = self.published("博爱医院开展义诊")
+        self.client.logout()
+        for page in pages:  # now cached
+            self.assertContains(self.client.get(page), "博爱医院开展义诊")
+        second = self.published("博爱医院召开支部书记述职会")
+        self.login("unit_admin")
+        self.client.post(reverse("news:step", args=[first.pk]), {"to": Status.WITHDRAWN, "reason": "信息有误"})
+        self.assertEqual(Article.objects.get(pk=first.pk).status, Status.WITHDRAWN)
+        self.client.logout()
+        for page in pages:
+            response = self.client.get(page)
+            self.assertContains(response, second.title, msg_prefix=page)
+            self.assertNotContains(response, first.title, msg_prefix=page)

@@ -23,7 +23,7 @@ from core import versions
 from core.access import get_visible_or_404, subtree_q
 from core.files import file_response
 from core.paging import keyset_page
-from core.replica import reads_may_lag
+from core.replica import on_primary, reads_may_lag
 from orgs.models import PartyOrg
 
 from .. import search as search_module
@@ -76,6 +76,10 @@ def _with_covers(rows: list[dict]) -> list[dict]:
 @reads_may_lag
 def site_home(request, org_pk):
     unit = _unit(org_pk)
+    return _public(HttpResponse(_cached_list(unit, "home", lambda: _render_home(request, unit))))
+
+
+def _render_home(request, unit: PartyOrg) -> str:
     site = _site(unit)
     fields = ("id", "title", "published_at", "summary", "column_id")
     latest = {
@@ -87,22 +91,43 @@ def site_home(request, org_pk):
     newest = sorted((row for rows in latest.values() for row in rows if row["cover"]),
                     key=lambda r: (r["published_at"], r["id"]), reverse=True)  # fmt: skip
     lead = newest[0] if newest else None
-    return _public(render(request, "news/site_home.html", {**site, "latest": latest, "lead": lead}))
+    return render(request, "news/site_home.html", {**site, "latest": latest, "lead": lead}).content.decode()
 
 
 @reads_may_lag
 def site_column(request, org_pk, column_pk):
     unit = _unit(org_pk)
+    after = request.GET.get("after")
+    if after:  # a later page: read by few, so not kept
+        return _public(HttpResponse(_render_column(request, unit, column_pk, after)))
+    page = _cached_list(unit, f"column:{column_pk}", lambda: _render_column(request, unit, column_pk, None))
+    return _public(HttpResponse(page))
+
+
+def _render_column(request, unit: PartyOrg, column_pk: int, after: str | None) -> str:
     site = _site(unit)
     column = next((c for c in site["nav_columns"] if c.pk == column_pk), None)  # the unit's active columns
     if column is None:
         raise Http404("栏目不存在")
     page = keyset_page(
         _published(unit).filter(column=column).values("id", "title", "published_at", "summary"),
-        PUBLIC_ORDERING, request.GET.get("after"), size=20,
+        PUBLIC_ORDERING, after, size=20,
     )  # fmt: skip
     _with_covers(page.rows)
-    return _public(render(request, "news/site_column.html", {**site, "column": column, "page": page}))
+    return render(request, "news/site_column.html", {**site, "column": column, "page": page}).content.decode()
+
+
+def _cached_list(unit: PartyOrg, name: str, render_page) -> str:
+    """A public list page (the home page, a column's first page), rendered once per version of the site's settings
+    and of the articles (news.signals renews it when any article or photo changes) and shared by every visitor."""
+    site_version = versions.current(services.site_version_name(unit.pk))
+    key = f"news:list:{unit.pk}:{name}:{site_version}:{versions.current(services.PUBLIC_LISTS_VERSION)}"
+    html = cache.get(key)
+    if html is None:
+        with on_primary():
+            html = render_page()
+        cache.set(key, html, PAGE_CACHE_SECONDS)
+    return html
 
 
 @reads_may_lag
