@@ -243,14 +243,14 @@ def search(
         return []
     wanted = min(offset + limit, MAX_RESULTS)
     if connection.vendor == "postgresql":
-        rows = _postgres(tiers(words, scope, order, TSQUERY), filters, params, wanted, public=public_only)
-    else:
-        table = "news_search_public_fts" if public_only else "news_search_fts"
-        rows = []
-        for tier in tiers(words, scope, order, FTS5):
-            rows += _sqlite(tier, filters, params, wanted - len(rows), table=table)
-            if len(rows) >= wanted:
-                break
+        keys = _postgres(tiers(words, scope, order, TSQUERY), filters, params, wanted, public=public_only)
+        return [_hit(row, words) for row in _rows(keys[offset:wanted])]  # columns for the page's keys only
+    table = "news_search_public_fts" if public_only else "news_search_fts"
+    rows = []
+    for tier in tiers(words, scope, order, FTS5):
+        rows += _sqlite(tier, filters, params, wanted - len(rows), table=table)
+        if len(rows) >= wanted:
+            break
     return [_hit(row, words) for row in rows[offset:wanted]]
 
 
@@ -308,9 +308,9 @@ COMMON_SHARE = 0.01  # PostgreSQL keeps the shares of the words in more than 1% 
 FEW = 2000  # matches collected and sorted in a few milliseconds
 
 
-def _postgres(tiers: list[Tier], filters, params, wanted: int, *, public: bool):
-    """The first `wanted` rows of the tiers in turn. Each tier finds its matches as sort keys (narrow rows to
-    sort); the columns a hit shows are read at the end for the keys kept."""
+def _postgres(tiers: list[Tier], filters, params, wanted: int, *, public: bool) -> list[int]:
+    """The sort keys of the first `wanted` matches of the tiers in turn (keys only: narrow rows to sort; the
+    columns a hit shows are read for the page's keys alone, see _rows)."""
     shares, documents = word_shares()
     stream_documents = documents * shares.get(PUBLIC_TOKEN, 0.0) if public else documents
     walk = _Walk(filters, params, max(WALK, WALK_PER_ROW * wanted), "is_public" if public else "true")
@@ -324,7 +324,7 @@ def _postgres(tiers: list[Tier], filters, params, wanted: int, *, public: bool):
             keys += _walked_then_older(walk, tier, likely, stream_documents, limit)
         if len(keys) >= wanted:
             break
-    return _rows(keys[:wanted])
+    return keys[:wanted]
 
 
 def _walked_then_older(walk, tier: Tier, likely: float, stream_documents: float, limit: int) -> list[int]:
