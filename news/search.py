@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, field
 
 import rjieba
-from django.db import connection
+from django.db import connection, connections, router
 from django.utils import timezone
 from django.utils.html import escape
 from markupsafe import Markup
@@ -289,7 +289,7 @@ def _sqlite(tier, filters, params, limit, *, table: str):
         f"SELECT {_COLUMNS} FROM {table} f JOIN news_searchdocument d ON d.sort_key = f.rowid "
         f"WHERE {table} MATCH %s AND {filters} ORDER BY f.rowid LIMIT %s"
     )
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(sql, [tier.match, *params, limit])
         return cursor.fetchall()
 
@@ -444,8 +444,13 @@ def word_shares() -> tuple[dict[str, float], float]:
 _shares_cache: list = [float("-inf"), ({}, 0)]
 
 
+def _reading():
+    """The database that search reads: the replica in a view whose reads may lag (core.replica), else the primary."""
+    return connections[router.db_for_read(SearchDocument)]
+
+
 def _fetch(sql, args):
-    with connection.cursor() as cursor:
+    with _reading().cursor() as cursor:
         cursor.execute(sql, args)
         return cursor.fetchall()
 

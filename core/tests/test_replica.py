@@ -2,6 +2,7 @@
 the replica and tolerates its lag, every other page and every write stays on the primary, and the user who just
 saved reads from the primary, so that the page after a save shows it even while the replica lags behind."""
 
+import datetime
 import time
 
 import pytest
@@ -12,7 +13,8 @@ from django.urls import reverse
 
 from core.replica import REPLICA, replica_configured
 from core.testing import Cast, ensure_reference_data, sign_in
-from news.models import Column, SiteProfile
+from news import search
+from news.models import Column, DocumentKind, SiteProfile
 
 pytestmark = [
     pytest.mark.replica,
@@ -120,6 +122,22 @@ class ReplicaTest(TransactionTestCase):
         with CaptureQueriesContext(connections["default"]) as primary:
             self.assertContains(public.get(url), "红联共建动态")  # a visitor, with the replica still behind
         self.assertGreater(len(primary), 0)
+
+    def test_the_public_site_search_reads_from_the_replica(self):
+        def indexed(pk, title):
+            search.index(DocumentKind.ARTICLE, pk, org_path=self.cast.org_a.path, is_public=True,
+                         day=datetime.date(2026, 5, 1), title=title, text="党员志愿者为群众义诊。")  # fmt: skip
+
+        indexed(900001, "博爱医院开展义诊活动")
+        wait_until_replayed()
+        url = reverse("news:site-search", args=[self.cast.org_a.pk])
+        on_replica("SELECT pg_wal_replay_pause()")
+        indexed(900002, "博爱医院再次开展义诊")  # on the primary only
+        with CaptureQueriesContext(connections[REPLICA]) as replica:
+            page = Client().get(url, {"q": "义诊"}).content.decode()
+        self.assertIn("/a/900001/", page)
+        self.assertNotIn("/a/900002/", page)  # a few seconds behind, as the public site may be
+        self.assertTrue(any("news_searchdocument" in q["sql"] for q in replica.captured_queries))
 
     def test_pages_that_must_be_current_and_every_write_stay_on_the_primary(self):
         client = Client()
