@@ -119,6 +119,8 @@ class ReplicaTest(TransactionTestCase):
         saved = editor.post(reverse("news:column-edit", args=[self.column.pk]),
                             {"name": "红联共建动态", "parent_name": "", "sort_order": 100, "is_active": "on"})  # fmt: skip
         self.assertEqual(saved.status_code, 302)
+        search = reverse("news:site-search", args=[self.cast.org_a.pk])
+        self.assertContains(public.get(search, {"q": "义诊"}), "红联共建动态")  # its menu, read from the primary
         with CaptureQueriesContext(connections["default"]) as primary:
             self.assertContains(public.get(url), "红联共建动态")  # a visitor, with the replica still behind
         self.assertGreater(len(primary), 0)

@@ -53,8 +53,10 @@ def _site(unit: PartyOrg) -> dict:
     key = f"news:site:{unit.pk}:{versions.current(services.site_version_name(unit.pk))}"
     parts = cache.get(key)
     if parts is None:
-        profile = SiteProfile.objects.filter(org_id=unit.pk).first() or SiteProfile(org_id=unit.pk)
-        parts = (profile, list(Column.objects.filter(org_id=unit.pk, is_active=True).only("id", "name", "parent_name")))
+        with on_primary():  # a lagging replica would keep the old menu under the new version
+            profile = SiteProfile.objects.filter(org_id=unit.pk).first() or SiteProfile(org_id=unit.pk)
+            columns = list(Column.objects.filter(org_id=unit.pk, is_active=True).only("id", "name", "parent_name"))
+        parts = (profile, columns)
         cache.set(key, parts, PAGE_CACHE_SECONDS)
     profile, columns = parts
     return {"unit": unit, "site": profile, "site_name": profile.site_name or unit.name, "nav_columns": columns}
