@@ -151,6 +151,9 @@ def changed_fields(row: SurveyRow) -> list[tuple[str, object, object]]:
     return compare_figures(row.previous, row.figures())
 
 
+_LABELS = {f.name: str(f.verbose_name) for f in SurveyRow._meta.fields}
+
+
 def compare_figures(previous: dict, current: dict) -> list[tuple[str, object, object]]:
     """changed_fields of a row read as values: its previous figures against the current ones."""
     if not previous:
@@ -161,5 +164,3 @@ def compare_figures(previous: dict, current: dict) -> list[tuple[str, object, ob
 
     return [(_LABELS[k], shown(previous.get(k)), shown(v)) for k, v in current.items() if previous.get(k) != v]
 
-
-_LABELS = {f.name: str(f.verbose_name) for f in SurveyRow._meta.fields}

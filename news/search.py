@@ -18,7 +18,8 @@ import itertools
 import math
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 import rjieba
 from django.db import connection, connections, router
@@ -331,12 +332,12 @@ def _walked_then_older(walk, tier: Tier, likely: float, stream_documents: float,
     """A common tier: its matches among the walked documents, then, if they do not fill the page, those beyond
     the walk: collected if both the words' shares and the walk say they are few, else read back by date bands."""
     walked = walk.matches(tier.match, limit)
-    if len(walked) == limit or walk.edge() is None:
+    if len(walked) == limit or walk.edge is None:
         return walked
     rest = limit - len(walked)
     if max(likely, len(walked) * stream_documents / walk.size) < FEW:
-        return walked + _collect(tier.match, walk.filters, walk.params, rest, after=walk.edge())
-    return walked + _by_bands(tier.match, walk.filters, walk.params, rest, after=walk.edge(), stream=walk.stream)
+        return walked + _collect(tier.match, walk.filters, walk.params, rest, after=walk.edge)
+    return walked + _by_bands(tier.match, walk.filters, walk.params, rest, after=walk.edge, stream=walk.stream)
 
 
 @dataclass
@@ -349,7 +350,6 @@ class _Walk:
     params: list
     size: int
     stream: str
-    _edge: list = field(default_factory=list)
 
     def matches(self, match: str, limit: int) -> list[int]:
         return [row[0] for row in _fetch(
@@ -359,15 +359,14 @@ class _Walk:
             [self.size, *self.params, match, limit],
         )]  # fmt: skip
 
+    @cached_property
     def edge(self):
         """The key of the walk's last document, None if the walk reads every document."""
-        if not self._edge:
-            found = _fetch(
-                f"SELECT sort_key FROM news_searchdocument WHERE {self.stream} ORDER BY sort_key OFFSET %s LIMIT 1",
-                [self.size - 1],
-            )
-            self._edge.append(found[0][0] if found else None)
-        return self._edge[0]
+        found = _fetch(
+            f"SELECT sort_key FROM news_searchdocument WHERE {self.stream} ORDER BY sort_key OFFSET %s LIMIT 1",
+            [self.size - 1],
+        )
+        return found[0][0] if found else None
 
 
 def _rows(keys: list[int]) -> list[tuple]:
