@@ -1,3 +1,5 @@
+import re
+
 from django.test import Client
 from django.urls import reverse
 
@@ -13,6 +15,19 @@ class ForgedRequestTest(CastTestCase):
         self.assertEqual(response.status_code, 403)
         self.assertContains(response, "CSRF 校验失败", status_code=403)
         self.assertTrue(Person.objects.get(pk=self.person_a1.pk).is_active)
+
+    def test_the_token_a_page_shows_is_accepted_once_masked_per_page(self):
+        client = Client(enforce_csrf_checks=True)
+        sign_in(client, self.users["unit_admin"])
+        pages = [client.get(reverse("workbench:notices")).content.decode() for _ in range(2)]
+        header = [re.search(r'"X-CSRFToken": "(\w+)"', page).group(1) for page in pages]
+        field = [re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', page).group(1) for page in pages]
+        self.assertEqual(header, field)  # the page's form and its HTMX header carry the same masked token
+        self.assertNotEqual(header[0], header[1])  # masked anew for each page (BREACH)
+        read_all = reverse("workbench:notices-read-all")
+        self.assertEqual(client.post(read_all, {"csrfmiddlewaretoken": field[0]}).status_code, 302)
+        self.assertEqual(client.post(read_all, HTTP_X_CSRFTOKEN=header[1]).status_code, 302)
+        self.assertEqual(client.post(read_all, {"csrfmiddlewaretoken": "x" * 64}).status_code, 403)
 
     def test_not_found_and_forbidden_pages_are_in_chinese(self):
         self.login("outsider")
