@@ -30,10 +30,14 @@ def engine_env(engine: str, workdir: Path, scale: str) -> dict:
         os.environ, DJANGO_SETTINGS_MODULE="gongjian.settings", GONGJIAN_DATA_DIR=str(workdir), GONGJIAN_LOCAL="1"
     )
     if engine == "postgresql":
-        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/gongjian_bench_{scale}"
+        env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database_name(scale)}"
     else:
         env["DATABASE_URL"] = f"sqlite:///{workdir / f'bench-{scale}.sqlite3'}"
     return env
+
+
+def database_name(scale: str) -> str:
+    return f"gongjian_bench_{scale.replace('-', '_')}"
 
 
 def manage(env, *args, check=True):
@@ -46,6 +50,11 @@ def psql(*args: str) -> None:
 
 def build(engine: str, env: dict, scale: str, workdir: Path) -> None:
     marker = workdir / f"built-{engine}-{scale}"
+    if scale == SEARCH_SLICE:  # a copy of the province: its fixtures and later data came with it
+        if not marker.exists():
+            build_search_slice(engine, workdir, marker)
+        manage(env, "migrate", "-v0")
+        return
     if marker.exists():
         manage(env, "migrate", "-v0")  # a cached database follows the schema of the code being measured
         manage(env, "generate_cooperation", "--scale", scale, "--if-missing")  # data added after it was built
@@ -70,6 +79,25 @@ def build(engine: str, env: dict, scale: str, workdir: Path) -> None:
     else:
         manage(env, "shell", "-c", "from django.db import connection; connection.cursor().execute('ANALYZE')")
     print(f"  built {scale} on {engine} in {time.monotonic() - started:.0f} s", flush=True)
+    marker.touch()
+
+
+SEARCH_SLICE = "national-search"
+
+
+def build_search_slice(engine: str, workdir: Path, marker: Path) -> None:
+    """The province with a national-size search table (bench/search_slice.py), built from the cached province."""
+    import psycopg
+    from search_slice import build as build_slice
+
+    if engine != "postgresql":
+        raise SystemExit(f"--scale {SEARCH_SLICE} is measured on PostgreSQL only")
+    build(engine, engine_env(engine, workdir, "province"), "province", workdir)
+    build_slice(
+        database_name("province"),
+        database_name(SEARCH_SLICE),
+        lambda db: psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{db}"),
+    )
     marker.touch()
 
 
@@ -229,7 +257,8 @@ def scratch_copy(engine: str, env: dict, scale: str, workdir: Path) -> dict:
     """A throwaway copy of the built database, so that every run imports new people into the same data."""
     env = dict(env)
     if engine == "postgresql":
-        source, copy = f"gongjian_bench_{scale}", f"gongjian_bench_{scale}_import"
+        source = database_name(scale)
+        copy = f"{source}_import"
         psql("-c", f"DROP DATABASE IF EXISTS {copy}", "-c", f"CREATE DATABASE {copy} TEMPLATE {source}")
         env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{copy}"
     else:
@@ -272,7 +301,12 @@ def measure_import(engine: str, env: dict, rows: int, workdir: Path, scale: str)
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", default="province", choices=["small", "province", "national"])
+    parser.add_argument(
+        "--scale",
+        default="province",
+        choices=["small", "province", "national", SEARCH_SLICE],
+        help=f"{SEARCH_SLICE}: the province with its search table at national size (PostgreSQL)",
+    )
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--import-rows", type=int, default=100_000, help="0 skips the import case")
