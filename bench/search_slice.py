@@ -3,10 +3,11 @@
 DOMAIN.md §5's national scale has 10M activities and 1M articles: 11M search documents, ten times the
 province's. The whole national data set does not fit on these machines (about 100 GB; the note of issue 19),
 but search is the part whose cost grows with the number of documents in a day or a date band, whatever the
-user's scope. So this copies the province database and writes its search documents ten times over: each copy
-under the same units and days, with object ids moved up by `ID_SHIFT` per copy. Every day then holds ten
-times its documents, as a national sector's day does; a unit's site holds ten times its own, which is harsher
-than national.
+user's scope. So this copies the province database and writes its search documents ten times over, each copy
+on the same days, with object ids moved up by `ID_SHIFT` per copy, and, below the province's root, under cities
+of its own (paths no unit has; scope words moved with them). A day then holds ten times its documents, as a
+national sector's day does; the province's root sees all eleven million, as a national sector committee does;
+a city or a hospital sees its own, as at any scale.
 
 The new table is written day range by day range in sort-key order (what `news.search.store_in_date_order`
 leaves), with the indexes built after, under their own names. Progress is printed; a failed build leaves no
@@ -22,6 +23,19 @@ ID_SHIFT = 10**9  # object ids stay below 2**37, the id bits of the sort key (ne
 DAY_SHIFT = 40  # news.search._DAY_SHIFT
 DAYS_PER_STEP_BITS = 5  # 32 days a step: at national size about 400k documents, sorted in memory
 TABLE = "news_searchdocument"
+SEGMENT = 6  # orgs.models.SEGMENT_WIDTH
+# Copy k of a document below the root moves to a city of its own: the city's path segment becomes "z<k>" and the
+# segment's last four characters (base36 of ids below 36**4), a path no unit has, sorting after every real one.
+_MOVED_PATH = (
+    f"CASE WHEN c.k = 0 OR length(d.org_path) < {2 * SEGMENT} THEN d.org_path ELSE "
+    f"substr(d.org_path, 1, {SEGMENT}) || 'z' || c.k || substr(d.org_path, {SEGMENT + 3}) END"
+)
+
+
+def _scope_words(path: str) -> str:
+    return (
+        f"ARRAY(SELECT 'zp' || substr({path}, 1, {SEGMENT} * i) FROM generate_series(2, length({path}) / {SEGMENT}) i)"
+    )
 
 
 def build(source_db: str, target_db: str, connect) -> None:
@@ -102,6 +116,13 @@ def _fill_in_key_order(conn, columns: list[str], started: float) -> None:
         "id": "d.id + c.k * %(id_shift)s",
         "object_id": "d.object_id + c.k * %(shift)s",
         "sort_key": "d.sort_key - c.k * %(shift)s",  # the id bits only: -(day|kind|id + shift)
+        "org_path": f"{_MOVED_PATH}",
+        # The scope words (news.search.scope_tokens): every ancestor path below the root, moved with the path.
+        "tsv": f"CASE WHEN c.k = 0 OR length(d.org_path) < {2 * SEGMENT} THEN d.tsv "
+        f"ELSE ts_delete(d.tsv, {_scope_words('d.org_path')}) || array_to_tsvector({_scope_words(_MOVED_PATH)}) END",
+        "tokens": f"CASE WHEN c.k = 0 OR length(d.org_path) < {2 * SEGMENT} THEN d.tokens "
+        f"ELSE replace(d.tokens, 'zp' || substr(d.org_path, 1, {2 * SEGMENT}), "
+        f"'zp' || substr({_MOVED_PATH}, 1, {2 * SEGMENT})) END",
     }
     select = ", ".join(moved.get(column, f"d.{column}") for column in columns)
     id_shift = conn.execute(f"SELECT max(id) + 1 FROM {TABLE}").fetchone()[0]
