@@ -300,10 +300,12 @@ def member_panel(user, waiting) -> Panel:
 
     panel = Panel("我的组织生活")
     panel.figures = cached(f"workbench:member:{person_id}", build)
-    for row in upcoming.select_related("activity", "activity__kind").order_by("starts_at")[:3]:
-        when = timezone.localtime(row.starts_at)
-        note = "已签到" if row.checked_in_at else "到会后扫会场二维码签到"
-        panel.rows.append((f"{when:%m-%d %H:%M} {titled(row.activity.kind.name, row.activity.title)}",
+    soonest = upcoming.order_by("starts_at").values_list(
+        "starts_at", "checked_in_at", "activity__kind__name", "activity__title"
+    )[:3]  # values, not three models of 45 columns: half the query's cost in the ORM
+    for starts_at, checked_in_at, kind, title in soonest:
+        note = "已签到" if checked_in_at else "到会后扫会场二维码签到"
+        panel.rows.append((f"{timezone.localtime(starts_at):%m-%d %H:%M} {titled(kind, title)}",
                            reverse("activities:mine"), note))  # fmt: skip
     panel.empty = "近期没有安排您参加的活动"
     return panel

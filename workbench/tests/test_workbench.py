@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities import services as activity_services
-from activities.models import Activity, ActivityKind, LinkHeading
+from activities.models import Activity, ActivityKind, Attendance, LinkHeading
 from activities.tests.base import ActivityTestCase
 from orgs.models import OrgWarning, WarningCode
 from pairings.models import Pairing, PairingCategory, PairingMember
@@ -85,8 +85,13 @@ class WorkbenchTest(ActivityTestCase):
         self.assertContains(response, "七月主题党日")
         self.assertContains(response, reverse("activities:qr", args=[activity.pk]))
         self.assertEqual(self.client.get(reverse("activities:qr", args=[activity.pk])).status_code, 200)
-        self.login("member")  # the member on the roll sees it as their next meeting
-        self.assertContains(self.client.get(reverse("core:home")), "七月主题党日")
+        self.login("member")  # the member on the roll sees it as their next meeting, then that they checked in
+        before = self.client.get(reverse("core:home"))
+        self.assertContains(before, "07-01 14:00 主题党日：七月主题党日")
+        self.assertContains(before, "到会后扫会场二维码签到")
+        self.assertNotContains(before, "已签到")
+        Attendance.objects.filter(activity=activity, person__user__username="member").update(checked_in_at=NOW)
+        self.assertContains(self.client.get(reverse("core:home")), "已签到")
 
     def test_partner_sees_the_pairings_it_takes_part_in_and_commitments_due(self):
         pairing = Pairing.objects.create(title="院地共建", category=PairingCategory.objects.get(name="院地共建"),
