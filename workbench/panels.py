@@ -220,7 +220,7 @@ def secretary_panel(user, waiting) -> Panel:
     today = timezone.localdate()
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     meetings = Activity.objects.filter(scope, starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1),
-                                       is_cancelled=False).select_related("kind").order_by("starts_at")[:5]  # fmt: skip
+                                       is_cancelled=False).order_by("starts_at")  # fmt: skip
     panel = Panel("支部工作")
     panel.figures = [
         Figure(
@@ -239,10 +239,9 @@ def secretary_panel(user, waiting) -> Panel:
         *cached(f"workbench:dues:{scope_key(user, Role.SECRETARY)}:{today}", lambda: dues_figures(user, today)),
         cached(f"workbench:development:{scope_key(user, Role.SECRETARY)}:{today}", lambda: development_figure(user, today)),
     ]
-    for activity in meetings:
-        when = timezone.localtime(activity.starts_at)
-        panel.rows.append((f"今天 {when:%H:%M} {titled(activity.kind.name, activity.title)}",
-                           reverse("activities:detail", args=[activity.pk]), reverse("activities:qr", args=[activity.pk])))  # fmt: skip
+    for pk, starts_at, kind, title in meetings.values_list("pk", "starts_at", "kind__name", "title")[:5]:
+        panel.rows.append((f"今天 {timezone.localtime(starts_at):%H:%M} {titled(kind, title)}",
+                           reverse("activities:detail", args=[pk]), reverse("activities:qr", args=[pk])))  # fmt: skip
     panel.actions = [("登记活动", reverse("activities:create")), ("写稿", reverse("news:create"))]
     return panel
 
