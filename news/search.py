@@ -244,7 +244,8 @@ def search(
         return []
     wanted = min(offset + limit, MAX_RESULTS)
     if connection.vendor == "postgresql":
-        keys = _postgres(tiers(words, scope, order, TSQUERY), filters, params, wanted, public=public_only)
+        stream = _stream(public_only, org_path)
+        keys = _postgres(tiers(words, scope, order, TSQUERY), filters, params, wanted, stream=stream)
         return [_hit(row, words) for row in _rows(keys[offset:wanted])]  # columns for the page's keys only
     table = "news_search_public_fts" if public_only else "news_search_fts"
     rows = []
@@ -309,16 +310,19 @@ COMMON_SHARE = 0.01  # PostgreSQL keeps the shares of the words in more than 1% 
 FEW = 2000  # matches collected and sorted in a few milliseconds
 
 
-def _postgres(tiers: list[Tier], filters, params, wanted: int, *, public: bool) -> list[int]:
+def _postgres(tiers: list[Tier], filters, params, wanted: int, *, stream: "_Stream") -> list[int]:
     """The sort keys of the first `wanted` matches of the tiers in turn (keys only: narrow rows to sort; the
     columns a hit shows are read for the page's keys alone, see _rows)."""
     shares, documents = word_shares()
-    stream_documents = documents * shares.get(PUBLIC_TOKEN, 0.0) if public else documents
-    walk = _Walk(filters, params, max(WALK, WALK_PER_ROW * wanted), "is_public" if public else "true")
+    stream_documents = documents * shares.get(PUBLIC_TOKEN, 0.0) if stream.public else documents
+    walk = _Walk(filters, params, max(WALK, WALK_PER_ROW * wanted), stream)
     keys = []
     for tier in tiers:
         limit = wanted - len(keys)
         likely, at_most = estimated_matches(tier.required, shares, stream_documents)
+        if stream.own:  # its stream holds the scope already: walk it if the words alone are likely common
+            likely, _ = estimated_matches([g for g in tier.required if not _is_scope(g)], shares, stream_documents)
+            at_most = likely
         if at_most < FEW:
             keys += _collect(tier.match, filters, params, limit)
         else:
@@ -328,6 +332,32 @@ def _postgres(tiers: list[Tier], filters, params, wanted: int, *, public: bool) 
     return keys[:wanted]
 
 
+@dataclass(frozen=True)
+class _Stream:
+    """The documents a walk reads newest first: every document, the published ones, or one site's published ones."""
+
+    where: str
+    params: tuple = ()
+    public: bool = False
+    own: bool = False
+
+
+# A city's or a hospital's site walks its own published documents, through a b-tree per tree level on (the
+# path's first characters, sort key) (migration 0012): in the whole public stream they are a few in a thousand
+# at national density (decision 0014), and collecting them costs a heap read per match.
+SITE_LEVELS = tuple(SEGMENT_WIDTH * level for level in (2, 3, 4))
+
+
+def _stream(public: bool, site_path: str) -> _Stream:
+    if public and len(site_path) in SITE_LEVELS:
+        return _Stream(f"is_public AND substr(org_path, 1, {len(site_path)}) = %s", (site_path,), True, True)
+    return _Stream("is_public", (), True) if public else _Stream("true")
+
+
+def _is_scope(group: list[str]) -> bool:
+    return all(word.startswith(_path_token("")) and word != PUBLIC_TOKEN for word in group)
+
+
 def _walked_then_older(walk, tier: Tier, likely: float, stream_documents: float, limit: int) -> list[int]:
     """A common tier: its matches among the walked documents, then, if they do not fill the page, those beyond
     the walk: collected if both the words' shares and the walk say they are few, else read back by date bands."""
@@ -335,7 +365,7 @@ def _walked_then_older(walk, tier: Tier, likely: float, stream_documents: float,
     if len(walked) == limit or walk.edge is None:
         return walked
     rest = limit - len(walked)
-    if max(likely, len(walked) * stream_documents / walk.size) < FEW:
+    if walk.stream.own or max(likely, len(walked) * stream_documents / walk.size) < FEW:
         return walked + _collect(tier.match, walk.filters, walk.params, rest, after=walk.edge)
     return walked + _by_bands(tier.match, walk.filters, walk.params, rest, after=walk.edge, stream=walk.stream)
 
@@ -349,22 +379,23 @@ class _Walk:
     filters: str
     params: list
     size: int
-    stream: str
+    stream: _Stream
 
     def matches(self, match: str, limit: int) -> list[int]:
         return [row[0] for row in _fetch(
             f"SELECT d.sort_key FROM (SELECT sort_key, tsv, org_path, kind, is_public FROM news_searchdocument "
-            f"WHERE {self.stream} ORDER BY sort_key LIMIT %s) d WHERE {self.filters} "
+            f"WHERE {self.stream.where} ORDER BY sort_key LIMIT %s) d WHERE {self.filters} "
             f"AND d.tsv @@ to_tsquery('simple', %s) ORDER BY d.sort_key LIMIT %s",
-            [self.size, *self.params, match, limit],
+            [*self.stream.params, self.size, *self.params, match, limit], in_index_order=self.stream.own,
         )]  # fmt: skip
 
     @cached_property
     def edge(self):
         """The key of the walk's last document, None if the walk reads every document."""
         found = _fetch(
-            f"SELECT sort_key FROM news_searchdocument WHERE {self.stream} ORDER BY sort_key OFFSET %s LIMIT 1",
-            [self.size - 1],
+            f"SELECT sort_key FROM news_searchdocument WHERE {self.stream.where} ORDER BY sort_key OFFSET %s LIMIT 1",
+            [*self.stream.params, self.size - 1],
+            in_index_order=self.stream.own,
         )
         return found[0][0] if found else None
 
@@ -390,7 +421,7 @@ def _collect(match, filters, params, limit, after=None) -> list[int]:
     )]  # fmt: skip
 
 
-def _by_bands(match, filters, params, limit, *, after: int, stream: str):
+def _by_bands(match, filters, params, limit, *, after: int, stream: _Stream):
     """The keys of the newest matches older than the key `after`, read back in date bands that grow from 4 to 256 days.
 
     Each step asks GIN for the matches in one band only, so it reads the band's posting list and fetches the
@@ -401,8 +432,8 @@ def _by_bands(match, filters, params, limit, *, after: int, stream: str):
     rows = []
     for step in itertools.count():
         after_next = _fetch(
-            f"SELECT sort_key FROM news_searchdocument WHERE {stream} AND sort_key > %s ORDER BY sort_key LIMIT 1",
-            [after],
+            f"SELECT sort_key FROM news_searchdocument WHERE {stream.where} AND sort_key > %s ORDER BY sort_key LIMIT 1",
+            [*stream.params, after],
         )  # the next document back: a gap in the dates costs no empty steps
         if not after_next:
             return rows
@@ -448,10 +479,20 @@ def _reading():
     return connections[router.db_for_read(SearchDocument)]
 
 
-def _fetch(sql, args):
+def _fetch(sql, args, *, in_index_order: bool = False):
+    """Rows of one search query. `in_index_order`: a walk of a site's own stream, read in its b-tree's order and
+    stopped at the page. PostgreSQL's planner, taking the stream for a few hundred rows, would fetch and sort all
+    of it (a city's 5,000 documents: 15-40 ms at province scale instead of 1), so it may not (decision 0014)."""
     with _reading().cursor() as cursor:
-        cursor.execute(sql, args)
-        return cursor.fetchall()
+        if not in_index_order:
+            cursor.execute(sql, args)
+            return cursor.fetchall()
+        cursor.execute("SET enable_bitmapscan = off; SET enable_sort = off")
+        try:
+            cursor.execute(sql, args)
+            return cursor.fetchall()
+        finally:  # a failed query in a transaction takes the settings with its rollback; this resets them otherwise
+            cursor.execute("RESET enable_bitmapscan; RESET enable_sort")
 
 
 def _hit(row, words) -> Hit:

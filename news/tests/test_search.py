@@ -217,6 +217,20 @@ class PostgresWalkTest(SearchOrderTest):
     walk = (("WALK", 25), ("WALK_PER_ROW", 1))  # walks that fill some pages and not others
     estimate = (float("inf"), float("inf"))  # (likely, at most) matches of every tier
 
+    def test_a_sites_own_walk_finds_only_its_documents_and_restores_the_planner(self):
+        from django.db import connection
+
+        self.assertIn(len(self.org_a.path), search.SITE_LEVELS)  # the site walks its own stream (decision 0014)
+        for i in range(30):  # another unit's newer documents fill the whole public stream's walk
+            self.put(100 + i, "医院新闻", org=self.org_b, days_ago=0)
+        self.put(1, "医院义诊", org=self.org_a, days_ago=9)
+        self.put(2, "医院党课", org=self.org_a, days_ago=3)
+        self.put(3, "医院会议", org=self.org_a, days_ago=5, public=False)
+        self.assertEqual(self.ids("医院", public_only=True, org_path=self.org_a.path), [2, 1])
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_sort")
+            self.assertEqual(cursor.fetchone()[0], "on")
+
 
 class PostgresBandTest(PostgresWalkTest):
     """The walk reads one document, so every tier is read back through the date bands (news.search._by_bands)."""
