@@ -1,13 +1,13 @@
 """The national search slice: the built province with its search table at national size (PostgreSQL only).
 
 DOMAIN.md §5's national scale has ten times the province's activities and articles, so ten times its search
-documents (7.2M for the bench's province of 722k; DOMAIN's own figures give 11M). The whole national data
-set does not fit on these machines (about 100 GB; the note of issue 19, decision 0014), but search is the
-part whose cost grows with the number of documents in a day or a date band, whatever the user's scope. So this copies the province database and writes its search documents ten times over, each copy
-on the same days, with object ids moved up by `ID_SHIFT` per copy, and, below the province's root, under cities
-of its own (paths no unit has; scope words moved with them). A day then holds ten times its documents, as a
-national sector's day does; the province's root sees all of them, as a national sector committee does;
-a city or a hospital sees its own, as at any scale.
+documents (7.2M for the bench's province of 722k; DOMAIN's own figures give 11M). The whole national data set does
+not fit on these machines (about 100 GB; the note of issue 19, decision 0014), but search is the part whose cost
+grows with the number of documents in a day or a date band, whatever the user's scope. So this copies the province
+database and writes its search documents ten times over, each copy on the same days, with object ids moved up by
+`ID_SHIFT` per copy, and, below the province's root, under cities of its own (paths no unit has; scope words moved
+with them). A day then holds ten times its documents, as a national sector's day does; the province's root sees
+all of them, as a national sector committee does; a city or a hospital sees its own, as at any scale.
 
 The new table is written day range by day range in sort-key order (what `news.search.store_in_date_order`
 leaves), with the indexes built after, under their own names. Progress is printed; a failed build leaves no
