@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import rjieba
-from django.db import connection, connections, router
+from django.db import connection, connections, router, transaction
 from django.utils import timezone
 from django.utils.html import escape
 from markupsafe import Markup
@@ -483,16 +483,19 @@ def _fetch(sql, args, *, in_index_order: bool = False):
     """Rows of one search query. `in_index_order`: a walk of a site's own stream, read in its b-tree's order and
     stopped at the page. PostgreSQL's planner, taking the stream for a few hundred rows, would fetch and sort all
     of it (a city's 5,000 documents: 15-40 ms at province scale instead of 1), so it may not (decision 0014)."""
-    with _reading().cursor() as cursor:
-        if not in_index_order:
+    reading = _reading()
+    if not in_index_order:
+        with reading.cursor() as cursor:
             cursor.execute(sql, args)
             return cursor.fetchall()
-        cursor.execute("SET enable_bitmapscan = off; SET enable_sort = off")
-        try:
-            cursor.execute(sql, args)
-            return cursor.fetchall()
-        finally:  # a failed query in a transaction takes the settings with its rollback; this resets them otherwise
-            cursor.execute("RESET enable_bitmapscan; RESET enable_sort")
+    # A transaction of its own keeps the settings and the query on one server connection behind a transaction-mode
+    # pooler (docs/deploy.md); they are reset before it ends, or an enclosing transaction would keep them.
+    with transaction.atomic(using=reading.alias), reading.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off")
+        cursor.execute(sql, args)
+        rows = cursor.fetchall()
+        cursor.execute("RESET enable_bitmapscan; RESET enable_sort")
+        return rows
 
 
 def _hit(row, words) -> Hit:
