@@ -264,6 +264,17 @@ class PostgresWalkTest(SearchOrderTest):
             self.assertEqual(cursor.fetchone()[0], "on")
 
 
+    def test_the_planner_keeps_a_fine_histogram_of_the_documents_paths(self):
+        from django.db import connection
+
+        with connection.cursor() as cursor:  # a city's documents are not "a few" to it at national size (0014)
+            cursor.execute(
+                "SELECT attstattarget FROM pg_attribute "
+                "WHERE attrelid = 'news_searchdocument'::regclass AND attname = 'org_path'"
+            )
+            self.assertGreaterEqual(cursor.fetchone()[0], 1000)
+
+
 class PostgresBandTest(PostgresWalkTest):
     """The walk reads one document, so every tier is read back through the date bands (news.search._by_bands)."""
 
