@@ -2,7 +2,7 @@
 PostgreSQL: a step back through the bands then reads a title word's matches in that band alone (decision 0014).
 SQLite's FTS5 index reads its lists in date order and has no use for them. Both GIN indexes are dropped while
 the tokens are rewritten and built once afterwards, as in 0010, and the table is put back in date order.
-Province scale (722k documents): 8 minutes here; the main GIN index grows from 97 to 148 MB, the public one
+Province scale (722k documents): about 10 minutes here; the main GIN index grows from 97 to 148 MB, the public one
 from 33 to 44 MB, the table by 8%."""
 
 from django.db import migrations
