@@ -403,8 +403,8 @@ def _walked_then_older(walk, tier: Tier, likely: float, stream_documents: float,
     # None among the walked documents: the matches begin further back, and 16-day bands of the title words cost
     # those matches alone. Some: bands from 4 days fetch fewer of them before the page is full (page 10 of 医院:
     # 5% of the documents match, and a 16-day band holds thousands of matches at national size).
-    banded = None if walked else tier.banded
-    return walked + _by_bands(tier, walk.filters, walk.params, rest, after=walk.edge, stream=walk.stream, banded=banded)
+    return walked + _by_bands(tier, walk.filters, walk.params, rest, after=walk.edge, stream=walk.stream,
+                              title_bands=not walked)
 
 
 @dataclass
@@ -458,9 +458,9 @@ def _collect(match, filters, params, limit, after=None) -> list[int]:
     )]  # fmt: skip
 
 
-def _by_bands(tier: Tier, filters, params, limit, *, after: int, stream: _Stream, banded=None):
+def _by_bands(tier: Tier, filters, params, limit, *, after: int, stream: _Stream, title_bands: bool = False):
     """The keys of the newest matches older than the key `after`, read back in date bands: first the 16-day bands
-    of the tier's title words if `banded` (Tier.banded), then bands that grow from 4 (or 256) to 256 days.
+    of the tier's title words if `title_bands` and it asks for any (Tier.banded), then bands that grow from 4 (or 256) to 256 days.
 
     Each step asks GIN for the matches in one band only, so it reads the band's posting lists and fetches the
     band's matches, not every match in the history: a tier whose matches begin only far back (an article tier
@@ -476,9 +476,9 @@ def _by_bands(tier: Tier, filters, params, limit, *, after: int, stream: _Stream
         if not after_next:
             return rows
         day = -after_next[0][0] >> _DAY_SHIFT
-        if banded and step < TITLE_BAND_STEPS:
+        if title_bands and tier.banded and step < TITLE_BAND_STEPS:
             level = TITLE_BAND_LEVEL
-            match = banded(title_band(day >> level))
+            match = tier.banded(title_band(day >> level))
         else:
             level = BAND_LEVELS[min(step, len(BAND_LEVELS) - 1)]
             match = f"({tier.match}) & '{_band_token(level, day >> level)}'"

@@ -8,9 +8,8 @@ and built once afterwards: updating it row by row costs minutes on a province's 
 
 from django.db import migrations, models
 
-from ._search_index import ORDINAL, SQLITE_DROP, build_token_index, drop_token_index, sqlite_index
+from ._search_index import ORDINAL, SQLITE_DROP, append_tokens, build_token_index, drop_token_index, sqlite_index
 
-BATCH = 5000
 DAY, KIND = 1 << 40, 1 << 37
 KIND_CODE = "CASE kind WHEN 'article' THEN 1 ELSE 2 END"  # news.search._KIND_CODE
 
@@ -48,18 +47,7 @@ def build_old_index(apps, schema_editor):
 
 
 def _append_title_words(connection):
-    last = 0
-    with connection.cursor() as cursor:
-        while True:
-            cursor.execute(
-                "SELECT id, title FROM news_searchdocument WHERE id > %s ORDER BY id LIMIT %s", [last, BATCH]
-            )
-            rows = cursor.fetchall()
-            if not rows:
-                return
-            updates = [(" " + " ".join(title_words(title)), pk) for pk, title in rows]
-            cursor.executemany("UPDATE news_searchdocument SET tokens = tokens || %s WHERE id = %s", updates)
-            last = rows[-1][0]
+    append_tokens(connection, "title", lambda title: " " + " ".join(title_words(title)))
 
 
 class Migration(migrations.Migration):

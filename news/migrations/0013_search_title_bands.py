@@ -7,9 +7,8 @@ from 33 to 44 MB, the table by 8%."""
 
 from django.db import migrations
 
-from ._search_index import build_token_index, drop_token_index
+from ._search_index import append_tokens, build_token_index, drop_token_index
 
-BATCH = 5000
 PUBLIC_INDEX = "CREATE INDEX news_search_public_tokens ON news_searchdocument USING gin (tsv) WHERE is_public"
 
 
@@ -31,18 +30,7 @@ def add_title_bands(apps, schema_editor):
         return
     drop_token_index(schema_editor)
     schema_editor.execute("DROP INDEX IF EXISTS news_search_public_tokens")
-    last = 0
-    with schema_editor.connection.cursor() as cursor:
-        while True:
-            cursor.execute(
-                "SELECT id, title, day FROM news_searchdocument WHERE id > %s ORDER BY id LIMIT %s", [last, BATCH]
-            )
-            rows = cursor.fetchall()
-            if not rows:
-                break
-            updates = [(title_band_words(title, day), pk) for pk, title, day in rows]
-            cursor.executemany("UPDATE news_searchdocument SET tokens = tokens || %s WHERE id = %s", updates)
-            last = rows[-1][0]
+    append_tokens(schema_editor.connection, "title, day", title_band_words)
     store_in_date_order()  # the rewritten rows went to the end of the table in id order: back into date order
     build_token_index(schema_editor)
     schema_editor.execute(PUBLIC_INDEX)

@@ -28,6 +28,22 @@ def sqlite_index(rowid: str) -> list[str]:
     ]
 
 
+def append_tokens(connection, columns: str, words) -> None:
+    """Append `words(*row)` (a string) to every document's tokens, reading `columns` in batches by id (0007, 0013)."""
+    last = 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                f"SELECT id, {columns} FROM news_searchdocument WHERE id > %s ORDER BY id LIMIT %s", [last, 5000]
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            updates = [(words(*row[1:]), row[0]) for row in rows]
+            cursor.executemany("UPDATE news_searchdocument SET tokens = tokens || %s WHERE id = %s", updates)
+            last = rows[-1][0]
+
+
 def drop_token_index(schema_editor) -> None:
     if schema_editor.connection.vendor == "sqlite":
         for statement in SQLITE_DROP:

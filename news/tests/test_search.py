@@ -264,6 +264,13 @@ class PostgresWalkTest(SearchOrderTest):
             self.assertEqual(cursor.fetchone()[0], "on")
 
 
+class PostgresStatisticsTest(TestCase):
+    def setUp(self):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            self.skipTest("planner statistics are PostgreSQL's")
+
     def test_the_planner_keeps_a_fine_histogram_of_the_documents_paths(self):
         from django.db import connection
 
