@@ -114,6 +114,38 @@ def reused_plans(db=connection):
         cursor.execute("SELECT set_config('plan_cache_mode', %s, true)", [previous])
 
 
+@contextmanager
+def foreign_keys_checked_at_end(models, db=connection):
+    """Drop the foreign keys of `models`' tables for a bulk load and add them back as it ends (PostgreSQL).
+
+    Django's foreign keys are deferred, so every row a COPY writes queues a check that PostgreSQL runs at
+    COMMIT, one row at a time, each locking the row it points to: generating the province spent 20+ minutes in
+    its COMMIT on them. Adding a key back checks the whole table in one join instead. The drop and the add run
+    in the caller's transaction, so a failure anywhere (a row pointing nowhere included) rolls both back.
+    The tables are locked against every other session until the transaction ends: for generators and
+    maintenance, not for imports on a live site."""
+    if db.vendor != "postgresql":
+        yield
+        return
+    if not db.in_atomic_block:
+        raise RuntimeError("foreign_keys_checked_at_end() must run inside a transaction")
+    tables = sorted({model._meta.db_table for model in models if model._meta.managed and not model._meta.proxy})
+    quote = db.ops.quote_name
+    with db.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+            [tables],
+        )
+        keys = cursor.fetchall()
+        for table, name, _ in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+    yield
+    with db.cursor() as cursor:
+        for table, name, definition in keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+
+
 class BackgroundWriter:
     """insert_rows() for a sequence of batches, overlapped with building the next batch on PostgreSQL.
 

@@ -7,7 +7,14 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from core.bulk import BackgroundWriter, existing_objects_frozen, insert_rows, reserve_ids, reused_plans
+from core.bulk import (
+    BackgroundWriter,
+    existing_objects_frozen,
+    foreign_keys_checked_at_end,
+    insert_rows,
+    reserve_ids,
+    reused_plans,
+)
 from imports.people_import import _membership
 from orgs.models import OrgKind, PartyOrg
 from people.models import Membership, PartyStatus, Person
@@ -118,6 +125,53 @@ def test_a_bulk_write_reuses_plans_and_then_restores_the_configured_mode():
         insert_rows(Membership, [_membership(person_row(0, org, "乙"), timezone.now())])  # no person 0
     assert plan_cache_mode() == configured  # rolled back with the failed transaction
     assert Person.objects.filter(home_org=org).count() == 3
+
+
+def foreign_keys_of(model) -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' "
+            "AND conrelid = %s::regclass ORDER BY 1",
+            [model._meta.db_table],
+        )
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_with_its_foreign_keys_checked_at_the_end_keeps_its_rows_and_gets_the_same_keys_back():
+    org = make_org("测试党支部")
+    before = foreign_keys_of(Membership) if connection.vendor == "postgresql" else None
+    with transaction.atomic(), foreign_keys_checked_at_end([Person, Membership]):
+        if connection.vendor == "postgresql":
+            assert foreign_keys_of(Membership) == []  # no per-row check queued while loading
+        people = [person_row(pk, org, "甲") for pk in reserve_ids(Person, 3)]
+        insert_rows(Person, people)
+        insert_rows(Membership, [_membership(row, timezone.now()) for row in people])
+    assert Membership.objects.filter(person__home_org=org).count() == 3
+    if before is not None:
+        assert foreign_keys_of(Membership) == before
+        assert all("DEFERRABLE INITIALLY DEFERRED" in definition for _, definition in before)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_pointing_nowhere_fails_the_load_when_its_keys_come_back_and_nothing_is_left():
+    if connection.vendor != "postgresql":
+        pytest.skip("the keys are dropped and added back on PostgreSQL only")
+    org = make_org("测试党支部")
+    before = foreign_keys_of(Membership)
+    with pytest.raises(IntegrityError), transaction.atomic(), foreign_keys_checked_at_end([Membership]):
+        insert_rows(Person, [person_row(pk, org, "甲") for pk in reserve_ids(Person, 2)])
+        insert_rows(Membership, [_membership(person_row(0, org, "乙"), timezone.now())])  # no person 0
+    assert foreign_keys_of(Membership) == before
+    assert not Person.objects.filter(home_org=org).exists()
+    assert not Membership.objects.filter(person_id=0).exists()
+
+
+def test_dropping_foreign_keys_outside_a_transaction_is_refused():
+    if connection.vendor != "postgresql":
+        pytest.skip("the keys are dropped and added back on PostgreSQL only")
+    with pytest.raises(RuntimeError), foreign_keys_checked_at_end([Membership]):
+        pass
 
 
 def test_objects_frozen_for_a_bulk_job_are_handed_back_to_the_collector_even_after_an_error():

@@ -3,13 +3,14 @@
 import datetime
 import time
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from activities import compliance
 from activities.synthetic import all_branches, generate_activities
-from core.bulk import reused_plans
+from core.bulk import foreign_keys_checked_at_end, reused_plans
 from core.synthetic import GRADES, Builder, bulk_institutions, bulk_orgs, committee_positions, save_people
 from news import synthetic as news_synthetic
 from orgs import services
@@ -106,7 +107,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         builder = Builder(seed=seed, with_pii=not no_pii)
         cities, hospitals, branches, members, private = SCALES[scale]
-        with transaction.atomic(), reused_plans():
+        with transaction.atomic(), reused_plans(), foreign_keys_checked_at_end(apps.get_models()):
             root = bulk_orgs([PartyOrg(name=root_name, kind=OrgKind.SECTOR_COMMITTEE, is_functional=True)])[0]
             totals = {"orgs": 1, "people": 0}
             for index in range(cities):

@@ -4,10 +4,11 @@ fixtures add people). Each run fills only what is missing."""
 
 import time
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from core.bulk import reused_plans
+from core.bulk import foreign_keys_checked_at_end, reused_plans
 from development.synthetic import generate_applicants
 from dues.synthetic import generate_dues
 from orgs import services
@@ -18,7 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        with transaction.atomic(), reused_plans():
+        written = [*apps.get_app_config("dues").get_models(), *apps.get_app_config("development").get_models()]
+        with transaction.atomic(), reused_plans(), foreign_keys_checked_at_end(written):
             dues = generate_dues()
             applicants = generate_applicants()
             if dues["members"]:
