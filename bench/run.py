@@ -6,6 +6,7 @@ bench/results.json.
 """
 
 import argparse
+import datetime
 import http.client
 import json
 import os
@@ -299,6 +300,28 @@ def measure_import(engine: str, env: dict, rows: int, workdir: Path, scale: str)
     }
 
 
+def merged_results(record: dict, scale: str, cases: list, throughput: list, imports: list, extraction: dict) -> dict:
+    """bench/results.json keeps the last measurement of every case on every scale and engine: a run replaces the
+    rows it measured (a run with --only replaces only its cases) and keeps the others, each with its date."""
+    when = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+    runs = record.get("runs", {})
+    for engine in {c["engine"] for c in cases} | {t["engine"] for t in throughput} | {i["engine"] for i in imports}:
+        run = runs.setdefault(scale, {}).setdefault(engine, {"cases": []})
+        fresh = [{**c, "measured_at": when} for c in cases if c["engine"] == engine]
+        names = {c["name"] for c in fresh}
+        run["cases"] = [c for c in run["cases"] if c["name"] not in names] + fresh
+        for key, rows in (("throughput", throughput), ("import", imports)):
+            for row in rows:
+                if row["engine"] == engine:
+                    run[key] = {**row, "measured_at": when}
+    return {
+        "about": "The last measurement of each case, per scale and engine (bench/run.py); ratios are against "
+        "/healthz of the same run. Machines: 2 cores, 24 GiB; see the issue notes for the day's context.",
+        "extraction": {**extraction, "measured_at": when},
+        "runs": runs,
+    }
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument(
@@ -356,16 +379,10 @@ def main():
               f"{floor['req_per_s']} req/s (p99 {floor['p99_ms']} ms): {t['ratio_to_healthz']:.0%}")  # fmt: skip
     for i in imports:
         print(f"import {i['rows']} people on {i['engine']}: {i['rows_per_s']} rows/s, peak {i['peak_rss_mb']} MB")
-    first = imports[0] if imports else {}
-    results = {
-        "cases": all_cases,
-        "import_rows_per_s": first.get("rows_per_s"),
-        "import_peak_rss_mb": first.get("peak_rss_mb"),
-        "imports": imports,
-        "throughput": throughput,
-        "extraction": extraction,
-    }
-    (ROOT / "bench" / "results.json").write_text(json.dumps(results, ensure_ascii=False, indent=2))
+    path = ROOT / "bench" / "results.json"
+    record = merged_results(json.loads(path.read_text()) if path.exists() else {}, args.scale, all_cases,
+                            throughput, imports, extraction)  # fmt: skip
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
     print("\nwrote bench/results.json")
 
 
