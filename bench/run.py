@@ -150,14 +150,15 @@ def start_server(env: dict, workers: int) -> subprocess.Popen:
     return server
 
 
-def measure_throughput(engine: str, env: dict, clients: int, seconds: float) -> dict:
-    """gunicorn as deployed (docs/deploy.md: 2 workers per core) under `clients` at once (bench/throughput.py)."""
+def measure_throughput(engine: str, env: dict, clients: int, seconds: float, workers: int) -> dict:
+    """gunicorn as deployed (docs/deploy.md: 2 workers per core unless told) under `clients` at once
+    (bench/throughput.py)."""
     from throughput import measure
 
     info = fixture_info(env)
-    server = start_server(env, 2 * (os.cpu_count() or 1))
+    server = start_server(env, workers)
     try:
-        return {"engine": engine, **measure(PORT, info, clients, seconds)}
+        return {"engine": engine, "workers": workers, **measure(PORT, info, clients, seconds)}
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -337,6 +338,8 @@ def main():
     parser.add_argument("--only", default="", help="measure only the cases whose name has one of these words")
     parser.add_argument("--clients", type=int, default=50, help="concurrent clients of the throughput case")
     parser.add_argument("--seconds", type=float, default=60, help="length of each throughput phase; 0 skips it")
+    parser.add_argument("--web-workers", type=int, default=2 * (os.cpu_count() or 1),
+                        help="gunicorn workers of the throughput case (deploy.md: 2 per core)")
     parser.add_argument("--build-only", action="store_true", help="build (or refresh) the cached data and stop")
     args = parser.parse_args()
     workdir = Path(args.workdir)
@@ -363,7 +366,7 @@ def main():
     for engine in engines if args.seconds else []:
         subprocess.run(["sync"], check=False)
         throughput.append(measure_throughput(engine, engine_env(engine, workdir, args.scale), args.clients,
-                                             args.seconds))  # fmt: skip
+                                             args.seconds, args.web_workers))  # fmt: skip
     for engine in engines if args.import_rows else []:
         imports.append(measure_import(engine, engine_env(engine, workdir, args.scale), args.import_rows, workdir,
                                       args.scale))  # fmt: skip
@@ -374,7 +377,7 @@ def main():
         )
     for t in throughput:
         mix, floor = t["mix"], t["healthz"]
-        print(f"throughput on {t['engine']}, {t['clients']} clients: mix {mix['req_per_s']} req/s "
+        print(f"throughput on {t['engine']}, {t['workers']} workers, {t['clients']} clients: mix {mix['req_per_s']} req/s "
               f"(p50 {mix['p50_ms']} ms, p99 {mix['p99_ms']} ms, {mix['errors']} errors) against /healthz "
               f"{floor['req_per_s']} req/s (p99 {floor['p99_ms']} ms): {t['ratio_to_healthz']:.0%}")  # fmt: skip
     for i in imports:
