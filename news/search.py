@@ -25,8 +25,7 @@ from functools import cached_property
 import rjieba
 from django.db import connection, connections, router, transaction
 from django.utils import timezone
-from django.utils.html import escape
-from markupsafe import Markup
+from markupsafe import Markup, escape  # C escaping: Django's lazy-aware escape cost 6 µs a call here
 
 from core.access import PATH_END, granted_roots
 from core.text import normalise
@@ -546,7 +545,14 @@ def _hit(row, words) -> Hit:
 
 
 def _window(text: str, words: list[str]) -> str:
-    matching = matching_form(text).lower()
+    """SNIPPET_CHARS of the text from shortly before the first match.
+
+    A word found as written is at the same place in the simplified form, so only the text up to the first such
+    match is converted to look for an earlier 繁體 or full-width one: converting whole bodies cost 150 µs a hit."""
+    lowered = text.lower()
+    as_written = [p for p in (lowered.find(w) for w in words) if p >= 0]
+    reach = min(as_written) + max(map(len, words)) if as_written else len(text)
+    matching = matching_form(text[:reach]).lower()
     positions = [p for p in (matching.find(w) for w in words) if p >= 0]
     start = max(0, min(positions) - 30) if positions else 0
     snippet = text[start : start + SNIPPET_CHARS]
@@ -554,23 +560,26 @@ def _window(text: str, words: list[str]) -> str:
 
 
 def highlight(text: str, words: list[str]) -> Markup:
-    """Escape the text and wrap each found word in <mark>, located on the simplified form (same positions)."""
+    """Escape the text and wrap each found word in <mark>, located on the simplified form (same positions);
+    words that touch or overlap make one mark."""
     matching = matching_form(text).lower()
     if len(matching) != len(text):
         matching = text.lower()
-    marks = [False] * len(text)
-    for word in words:
+    spans = []
+    for word in filter(None, words):
         start = matching.find(word)
         while start >= 0:
-            for i in range(start, start + len(word)):
-                marks[i] = True
+            spans.append((start, start + len(word)))
             start = matching.find(word, start + len(word))
-    out, i = [], 0
-    while i < len(text):
-        j = i
-        while j < len(text) and marks[j] == marks[i]:
-            j += 1
-        chunk = escape(text[i:j])
-        out.append(f"<mark>{chunk}</mark>" if marks[i] else str(chunk))
-        i = j
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, done = [], 0
+    for start, end in merged:
+        out += [escape(text[done:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        done = end
+    out.append(escape(text[done:]))
     return Markup("".join(out))
