@@ -56,7 +56,19 @@ def build(source_db: str, target_db: str, connect) -> None:
             "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped "
             "ORDER BY attnum", [TABLE],
         )]  # fmt: skip
-        conn.execute(f"CREATE TABLE {TABLE}_national (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING IDENTITY)")
+        # The columns' storage, compression (0015) and statistics targets (0014) as migrations set them: LIKE
+        # copies the first two when asked and never the third, and a slice planned with 100 buckets for the
+        # path collected the city site's empty tier through the path's b-tree (116x instead of 9x).
+        targets = conn.execute(
+            "SELECT attname, attstattarget FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0 "
+            "AND NOT attisdropped AND attstattarget >= 0", [TABLE],
+        ).fetchall()  # fmt: skip
+        conn.execute(
+            f"CREATE TABLE {TABLE}_national (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING STORAGE "
+            "INCLUDING COMPRESSION)"
+        )
+        for column, target in targets:
+            conn.execute(f'ALTER TABLE {TABLE}_national ALTER COLUMN "{column}" SET STATISTICS {target}')
         _fill_in_key_order(conn, columns, started)
         conn.execute(f"DROP TABLE {TABLE}")
         conn.execute(f"ALTER TABLE {TABLE}_national RENAME TO {TABLE}")
