@@ -281,6 +281,17 @@ class PostgresStatisticsTest(TestCase):
             )
             self.assertGreaterEqual(cursor.fetchone()[0], 1000)
 
+    def test_a_long_document_s_words_are_compressed_with_lz4_where_the_server_has_it(self):
+        from django.db import connection
+
+        body = " ".join(f"词{i}" for i in range(3000))  # a tsvector far over the 2 kB at which PostgreSQL compresses
+        search.index(DocumentKind.ARTICLE, 1, org_path="000001", is_public=True, day=DAY, title="长文", text=body)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+            expected = "lz4" if cursor.fetchone()[0] else "pglz"
+            cursor.execute("SELECT pg_column_compression(tsv) FROM news_searchdocument WHERE object_id = 1")
+            self.assertEqual(cursor.fetchone()[0], expected)  # a walk decompresses each document it tests (0015)
+
 
 class PostgresBandTest(PostgresWalkTest):
     """The walk reads one document, so every tier is read back through the date bands (news.search._by_bands)."""
