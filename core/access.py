@@ -229,6 +229,19 @@ class ScopedQuerySet(models.QuerySet):
         extra = self.also_visible(user, action)
         return self.filter(q | extra if extra is not None else q)
 
+    def visible_under(self, user, path: str, action: str = "view"):
+        """visible_to(user, action) within the subtree at `path`, as the subtree's range alone when one of the
+        user's grants covers all of it (every row there is visible). SQLite seeks an index on one pair of bounds
+        and filters the rest: the grant's range beside the subtree's made it read the grant's whole range (a
+        city's warnings counted by kind, under a province grant: 2.6 -> 0.2 ms)."""
+        if not user.is_authenticated:
+            return self.none()
+        in_subtree = self.filter(subtree_q(path, self.scope_field))
+        roots = granted_roots(user, self.model.access_roles[action])
+        if user.is_superuser or any(path.startswith(root) for root in roots):
+            return in_subtree
+        return in_subtree & self.visible_to(user, action)
+
     def also_visible(self, user, action: str) -> Q | None:
         """Rows visible outside the user's grants (e.g. a member's own record); None for most models."""
         return None

@@ -306,7 +306,7 @@ def warnings_list(request):
     org_id = request.GET.get("org")
     if org_id and org_id.isdigit():
         root = get_visible_or_404(request.user, PartyOrg.objects, pk=int(org_id))
-        qs = qs.filter(org_path__gte=root.path, org_path__lt=root.path + "~")
+        qs = OrgWarning.objects.visible_under(request.user, root.path)
     counts = dict(qs.values("code").annotate(n=Count("id")).values_list("code", "n"))
     code = request.GET.get("code")
     if code in WarningCode.values:

@@ -55,11 +55,12 @@ EXPORT_HEADERS = [
 
 def filtered_people(request):
     """The person list's queryset: scope, search and filters; shared by the page and its export."""
-    qs = Person.objects.visible_to(request.user).search(request.GET.get("q", ""))
+    qs = Person.objects.visible_to(request.user)
     org_id = request.GET.get("org", "")
     if org_id.isdigit():
         org = get_visible_or_404(request.user, PartyOrg.objects, pk=int(org_id))
-        qs = qs.filter(org_path__gte=org.path, org_path__lt=org.path + "~")
+        qs = Person.objects.visible_under(request.user, org.path)
+    qs = qs.search(request.GET.get("q", ""))
     status = request.GET.get("status")
     if status in PartyStatus.values:
         qs = qs.filter(party_status=status)

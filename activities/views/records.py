@@ -48,7 +48,7 @@ def filtered_organisers(request):
     org_id = request.GET.get("org", "")
     if org_id.isdigit():
         org = get_visible_or_404(request.user, PartyOrg.objects, pk=int(org_id))
-        qs = qs.filter(org_path__gte=org.path, org_path__lt=org.path + "~")
+        qs = ActivityOrganiser.objects.visible_under(request.user, org.path)
     kind = request.GET.get("kind", "")
     if kind.isdigit():
         qs = qs.filter(kind_id=int(kind))
